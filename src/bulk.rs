@@ -1,0 +1,208 @@
+//! NDJSON import and export (SPEC §6).
+//!
+//! One object per line, `"type"` one of `source`, `actor`, `event`,
+//! `report`, `claim`, `decision`; fields are the CLI's long options in
+//! snake_case. A report may nest its `claims`. Export writes records in the
+//! order their entities entered the journal, so that importing the export
+//! into a fresh ledger gives every entity the same id and every projection
+//! the same content.
+
+use crate::actions::{self, ActorInput, ClaimInput, DecisionInput, EventInput, ReportInput, SourceInput};
+use crate::error::{Error, Result};
+use crate::ledger::{Tx, query};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, Write};
+
+/// One line of an NDJSON file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Source(SourceInput),
+    Actor(ActorInput),
+    Event(EventInput),
+    Report(ReportRecord),
+    Claim(ClaimInput),
+    Decision(DecisionInput),
+}
+
+/// A report line: the report, and the default event of its nested claims.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportRecord {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+    #[serde(flatten)]
+    pub report: ReportInput,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Imported {
+    pub lines: u64,
+    pub entries: u64,
+    pub sources: u64,
+    pub actors: u64,
+    pub events: u64,
+    pub reports: u64,
+    pub claims: u64,
+    pub decisions: u64,
+}
+
+/// Reads NDJSON from `input` and records every line inside `tx`. Any error
+/// names its line; the caller's transaction then writes nothing.
+/// `progress` is called after each line with the bytes read so far.
+pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnMut(u64)) -> Result<Imported> {
+    let mut done = Imported::default();
+    let mut read = 0u64;
+    for (n, line) in input.split(b'\n').enumerate() {
+        let lineno = n + 1;
+        let line = line?;
+        read += line.len() as u64 + 1;
+        let at_line = |e: Error| match e {
+            Error::Invalid(m) | Error::Integrity(m) => Error::Invalid(format!("line {lineno}: {m}")),
+            e => e,
+        };
+        let text = std::str::from_utf8(&line).map_err(|_| Error::Invalid(format!("line {lineno}: not valid UTF-8")))?;
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let record: Record = serde_json::from_str(text).map_err(|e| {
+            Error::Invalid(format!("line {lineno}: {}", json_error(&e)))
+        })?;
+        done.lines += 1;
+        let written = apply_record(tx, &record, at, &mut done).map_err(at_line)?;
+        done.entries += written;
+        progress(read);
+    }
+    if done.lines == 0 {
+        return Err(Error::Invalid("the import file has no records: expected one JSON object per line".into()));
+    }
+    Ok(done)
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    // serde_json appends " at line 1 column N"; the column is what helps.
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if msg.contains("missing field `type`") || msg.contains("unknown variant") {
+        format!("{msg}; \"type\" must be one of source, actor, event, report, claim, decision")
+    } else {
+        format!("{msg} (column {})", e.column())
+    }
+}
+
+fn apply_record(tx: &mut Tx, record: &Record, at: &str, done: &mut Imported) -> Result<u64> {
+    Ok(match record {
+        Record::Source(s) => {
+            actions::add_source(tx, s)?;
+            done.sources += 1;
+            1
+        }
+        Record::Actor(a) => {
+            actions::add_actor(tx, a)?;
+            done.actors += 1;
+            1
+        }
+        Record::Event(e) => {
+            actions::add_event(tx, e)?;
+            done.events += 1;
+            1
+        }
+        Record::Report(r) => {
+            let added = actions::add_report(tx, &r.report, r.event.as_deref(), at)?;
+            done.reports += 1;
+            done.claims += r.report.claims.len() as u64;
+            1 + added.claims.len() as u64
+        }
+        Record::Claim(c) => {
+            let n = actions::add_claim_record(tx, c)?.len() as u64;
+            done.claims += 1;
+            n
+        }
+        Record::Decision(d) => {
+            actions::add_decision(tx, d)?;
+            done.decisions += 1;
+            1
+        }
+    })
+}
+
+/// Writes the ledger's current state as NDJSON records, oldest entity first.
+pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
+    // (seq of the entity's first entry, record)
+    let mut records: Vec<(i64, Record)> = Vec::new();
+    let first_seq = |entity: &str| -> Result<i64> { Ok(query::history(conn, entity)?.first().map(|e| e.seq).unwrap_or(0)) };
+    for s in query::sources(conn)? {
+        let seq = first_seq(&s.slug)?;
+        records.push((seq, Record::Source(SourceInput { slug: s.slug, name: Some(s.name), kind: Some(s.kind), grade: Some(s.grade), url: s.url, note: s.note, reason: None })));
+    }
+    for a in query::actors(conn)? {
+        let seq = first_seq(&a.slug)?;
+        records.push((seq, Record::Actor(ActorInput { slug: a.slug, name: Some(a.name), aliases: a.aliases, note: a.note, reason: None })));
+    }
+    for e in query::events(conn)? {
+        let history = query::history(conn, &e.slug)?;
+        let (seq, latest) = match (history.first(), history.last()) {
+            (Some(f), Some(l)) => (f.seq, l.body.clone()),
+            _ => continue,
+        };
+        let body: crate::model::EventBody = serde_json::from_value(latest).map_err(|err| Error::Integrity(err.to_string()))?;
+        let input = EventInput {
+            slug: e.slug,
+            title: Some(body.title),
+            date: Some(body.date),
+            place: body.place,
+            region: body.region,
+            country: body.country,
+            lat: body.lat,
+            lon: body.lon,
+            event_type: body.event_type,
+            reason: None,
+        };
+        records.push((seq, Record::Event(input)));
+    }
+    for r in query::reports(conn, None)? {
+        let seq = first_seq(&r.id)?;
+        let report = ReportInput {
+            source: Some(r.source),
+            published: r.published,
+            retrieved: Some(r.retrieved),
+            title: r.title,
+            url: r.url,
+            language: r.language,
+            text: r.text,
+            ..Default::default()
+        };
+        records.push((seq, Record::Report(ReportRecord { event: None, report })));
+    }
+    for c in query::claims(conn, &query::ClaimFilter { include_retracted: true, ..Default::default() })? {
+        let claim = ClaimInput {
+            event: Some(c.event),
+            report: Some(c.report),
+            kind: Some(c.kind),
+            subject: Some(c.subject),
+            count: c.phrase,
+            low: c.low,
+            high: c.high,
+            actor: c.actor,
+            actor_desc: c.actor_desc,
+            stance: c.stance,
+            origin: Some(c.origin),
+            hedge: Some(c.hedge),
+            quote: c.quote,
+            note: c.note,
+            retracted: if c.retracted { Some(c.reason.unwrap_or_else(|| "retracted".into())) } else { None },
+        };
+        records.push((c.recorded_seq, Record::Claim(claim)));
+    }
+    for d in query::decisions(conn, None)? {
+        records.push((d.seq, Record::Decision(DecisionInput { event: d.event, kind: d.kind, subject: Some(d.subject), value: d.value, reason: d.reason })));
+    }
+    records.sort_by_key(|(seq, _)| *seq);
+    for (_, r) in &records {
+        serde_json::to_writer(&mut *out, r).map_err(|e| Error::Io(e.into()))?;
+        out.write_all(b"\n")?;
+    }
+    Ok(records.len() as u64)
+}

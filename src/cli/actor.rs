@@ -1,0 +1,75 @@
+use super::{Ctx, opt, table};
+use crate::actions::{self, ActorInput};
+use crate::error::{Error, Result};
+use crate::ledger::query;
+
+/// Actors: parties that claim, are blamed for, or deny acts
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add an actor with its aliases
+    Add(Fields),
+    /// Change an actor's name or note, add or remove aliases
+    Amend {
+        #[command(flatten)]
+        fields: Fields,
+        /// An alias to remove (repeatable)
+        #[arg(long, value_name = "ALIAS")]
+        remove_alias: Vec<String>,
+    },
+    /// List actors
+    List,
+    /// Show one actor, named by slug or alias
+    Show { name: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Fields {
+    /// The actor's id: 1-64 of a-z 0-9 . _ -
+    slug: String,
+    /// Its usual name
+    #[arg(long)]
+    name: Option<String>,
+    /// Another name it goes by (repeatable); matched case-insensitively
+    #[arg(long = "alias", value_name = "ALIAS")]
+    aliases: Vec<String>,
+    /// Free text
+    #[arg(long)]
+    note: Option<String>,
+    /// Why it changes (amend)
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl Fields {
+    fn input(self) -> ActorInput {
+        ActorInput { slug: self.slug, name: self.name, aliases: self.aliases, note: self.note, reason: self.reason }
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        Command::Add(f) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_actor(tx, &f.input()))?;
+            ctx.emit(&entry, |out| writeln!(out, "recorded actor {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Amend { fields, remove_alias } => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_actor(tx, &fields.input(), &remove_alias))?;
+            ctx.emit(&entry, |out| writeln!(out, "amended actor {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::List => {
+            let list = query::actors(ledger.conn())?;
+            ctx.emit(&list, |out| {
+                let rows = list.iter().map(|a| vec![a.slug.clone(), a.name.clone(), a.aliases.join("; ")]).collect();
+                writeln!(out, "{}", table(&["slug", "name", "aliases"], rows))
+            })
+        }
+        Command::Show { name } => {
+            let slug = query::resolve_actor(ledger.conn(), &name)?.ok_or_else(|| Error::unknown("actor", &name, "see `tally actor list`"))?;
+            let a = query::actor(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("actor", &name, ""))?;
+            ctx.emit(&a, |out| {
+                writeln!(out, "{} — {}\naliases:  {}\nnote:     {}\nrevision: {}", a.slug, a.name, a.aliases.join("; "), opt(&a.note), a.revision)
+            })
+        }
+    }
+}

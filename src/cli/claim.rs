@@ -1,0 +1,255 @@
+use super::{Ctx, interval, opt, style, table};
+use crate::actions::{self, ClaimInput};
+use crate::error::Result;
+use crate::journal::Op;
+use crate::ledger::query::{self, ClaimFilter, ClaimView};
+use crate::model::ClaimBody;
+use serde::Serialize;
+
+/// Claims: one assertion about one event, carried by one report
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add a claim: a count (--count) or a responsibility (--actor, --stance)
+    Add(AddArgs),
+    /// Revise a claim; the old revision stays in its history
+    Amend(AmendArgs),
+    /// Retract a claim, with the reason
+    Retract {
+        /// The claim id, such as c4
+        id: String,
+        /// Why it is retracted
+        #[arg(long)]
+        reason: String,
+    },
+    /// Show a claim's current state
+    Show { id: String },
+    /// List current claims
+    List(ListArgs),
+    /// Every revision of a claim, oldest first
+    History { id: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Fields {
+    /// What is asserted: killed, wounded, abducted, missing, arrested, displaced, count, responsibility
+    #[arg(long)]
+    kind: Option<String>,
+    /// Who or what is counted [default: total]
+    #[arg(long)]
+    subject: Option<String>,
+    /// The quantity as the source wrote it: "seven", "at least 3", "dozens"
+    #[arg(long)]
+    count: Option<String>,
+    /// Lowest value meant, overriding the phrase
+    #[arg(long, allow_hyphen_values = true)]
+    low: Option<i64>,
+    /// Highest value meant, overriding the phrase
+    #[arg(long, allow_hyphen_values = true)]
+    high: Option<i64>,
+    /// The actor claimed, blamed or denying: slug, alias or "unknown"
+    #[arg(long)]
+    actor: Option<String>,
+    /// Describes an "unknown" actor, such as "unnamed jihadist faction"
+    #[arg(long)]
+    actor_desc: Option<String>,
+    /// claimed, attributed or denied
+    #[arg(long)]
+    stance: Option<String>,
+    /// Whose word it is [default: the report's source]
+    #[arg(long)]
+    origin: Option<String>,
+    /// asserted, reported or alleged [default: asserted, or reported for another origin]
+    #[arg(long)]
+    hedge: Option<String>,
+    /// The report's words that carry the claim
+    #[arg(long)]
+    quote: Option<String>,
+    /// Free text
+    #[arg(long)]
+    note: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The event the claim is about
+    #[arg(long)]
+    event: String,
+    /// The report carrying it, such as r2
+    #[arg(long)]
+    report: String,
+    #[command(flatten)]
+    fields: Fields,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    /// The claim id, such as c4
+    id: String,
+    /// Move the claim to another event
+    #[arg(long)]
+    event: Option<String>,
+    #[command(flatten)]
+    fields: Fields,
+    /// Why it changes
+    #[arg(long)]
+    reason: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only claims about this event
+    #[arg(long)]
+    event: Option<String>,
+    /// Only claims carried by this report
+    #[arg(long)]
+    report: Option<String>,
+    /// Only claims from this source's reports
+    #[arg(long)]
+    source: Option<String>,
+    /// Include retracted claims
+    #[arg(long)]
+    all: bool,
+}
+
+impl Fields {
+    fn input(self, event: Option<String>, report: Option<String>) -> ClaimInput {
+        ClaimInput {
+            event,
+            report,
+            kind: self.kind,
+            subject: self.subject,
+            count: self.count,
+            low: self.low,
+            high: self.high,
+            actor: self.actor,
+            actor_desc: self.actor_desc,
+            stance: self.stance,
+            origin: self.origin,
+            hedge: self.hedge,
+            quote: self.quote,
+            note: self.note,
+            retracted: None,
+        }
+    }
+}
+
+/// One revision of a claim, as `claim history` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub revision: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub at: String,
+    pub author: String,
+    pub op: String,
+    pub retracted: bool,
+    #[serde(flatten)]
+    pub claim: ClaimBody,
+}
+
+/// A claim's revisions, oldest first, from its journal entries.
+pub fn revisions(conn: &rusqlite::Connection, id: &str) -> Result<Vec<Revision>> {
+    let mut out: Vec<Revision> = Vec::new();
+    for (n, e) in query::history(conn, id)?.into_iter().enumerate() {
+        let (claim, retracted) = if e.op == Op::ClaimRetract.as_str() {
+            let mut last = out.last().map(|r| r.claim.clone()).ok_or_else(|| crate::error::Error::Integrity(format!("claim {id}: retraction before add")))?;
+            last.reason = e.body.get("reason").and_then(|r| r.as_str()).map(str::to_string);
+            (last, true)
+        } else {
+            let body: ClaimBody = serde_json::from_value(e.body.clone()).map_err(|err| crate::error::Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
+            (body, false)
+        };
+        out.push(Revision { revision: n as i64 + 1, seq: e.seq, hash: e.hash, at: e.at, author: e.author, op: e.op, retracted, claim });
+    }
+    Ok(out)
+}
+
+fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()> {
+    let status = if c.retracted { format!("{}retracted{}", style::BAD.render(), style::BAD.render_reset()) } else { "current".into() };
+    writeln!(out, "{}{}{} — {} {} at {} (revision {}, {status})", style::BOLD.render(), c.id, style::BOLD.render_reset(), c.kind, c.subject, c.event, c.revision)?;
+    if c.kind == "responsibility" {
+        writeln!(out, "actor:     {} {}", opt(&c.actor), c.actor_desc.as_deref().map(|d| format!("({d})")).unwrap_or_default())?;
+        writeln!(out, "stance:    {}", opt(&c.stance))?;
+    } else {
+        writeln!(out, "phrase:    {}", opt(&c.phrase))?;
+        match c.high {
+            Some(h) => writeln!(out, "interval:  [{}, {h}]", c.low.unwrap_or(0))?,
+            None => writeln!(out, "interval:  [{}, ∞)", c.low.unwrap_or(0))?,
+        }
+    }
+    writeln!(out, "report:    {} by {} (grade {}), published {}", c.report, c.source, c.grade, opt(&c.published))?;
+    writeln!(out, "origin:    {}", c.origin)?;
+    writeln!(out, "hedge:     {}", c.hedge)?;
+    if let Some(q) = &c.quote {
+        writeln!(out, "quote:     “{q}”")?;
+    }
+    if let Some(n) = &c.note {
+        writeln!(out, "note:      {n}")?;
+    }
+    if let Some(r) = &c.reason {
+        writeln!(out, "reason:    {r}")?;
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        Command::Add(a) => {
+            let input = a.fields.input(Some(a.event), Some(a.report));
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_claim(tx, &input))?;
+            ctx.emit(&entry, |out| writeln!(out, "recorded claim {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Amend(a) => {
+            let input = a.fields.input(a.event, None);
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_claim(tx, &a.id, &input, &a.reason))?;
+            ctx.emit(&entry, |out| writeln!(out, "amended claim {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Retract { id, reason } => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::retract_claim(tx, &id, &reason))?;
+            ctx.emit(&entry, |out| writeln!(out, "retracted claim {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Show { id } => {
+            let c = query::need_claim(ledger.conn(), "claim id", &id)?;
+            ctx.emit(&c, |out| show_claim(out, &c))
+        }
+        Command::List(a) => {
+            let filter = ClaimFilter { event: a.event.as_deref(), report: a.report.as_deref(), source: a.source.as_deref(), include_retracted: a.all };
+            let list = query::claims(ledger.conn(), &filter)?;
+            ctx.emit(&list, |out| {
+                let rows = list
+                    .iter()
+                    .map(|c| {
+                        let what = if c.kind == "responsibility" {
+                            format!("{} {}", opt(&c.actor), opt(&c.stance))
+                        } else {
+                            format!("{} [{}]", opt(&c.phrase), interval(c.low, c.high))
+                        };
+                        let id = if c.retracted { format!("{} (retracted)", c.id) } else { c.id.clone() };
+                        vec![id, c.event.clone(), c.kind.clone(), c.subject.clone(), what, c.origin.clone(), c.report.clone(), c.hedge.clone()]
+                    })
+                    .collect();
+                writeln!(out, "{}", table(&["id", "event", "kind", "subject", "value", "origin", "report", "hedge"], rows))
+            })
+        }
+        Command::History { id } => {
+            query::need_claim(ledger.conn(), "claim id", &id)?;
+            let revs = revisions(ledger.conn(), &id)?;
+            ctx.emit(&revs, |out| {
+                for r in &revs {
+                    let what = if r.retracted {
+                        "retracted".to_string()
+                    } else if r.claim.kind.as_str() == "responsibility" {
+                        format!("{} {}", r.claim.actor.clone().unwrap_or_default(), r.claim.stance.map(|s| s.as_str()).unwrap_or(""))
+                    } else {
+                        format!("{} [{}]", r.claim.phrase.clone().unwrap_or_default(), interval(r.claim.low, r.claim.high))
+                    };
+                    let why = r.claim.reason.as_deref().map(|w| format!(" — {w}")).unwrap_or_default();
+                    writeln!(out, "rev {} seq {} {} {} {}: {what}{why}", r.revision, r.seq, r.at, r.author, r.op)?;
+                    writeln!(out, "      {}{}{}", style::DIM.render(), r.hash, style::DIM.render_reset())?;
+                }
+                Ok(())
+            })
+        }
+    }
+}

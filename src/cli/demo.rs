@@ -1,0 +1,56 @@
+use super::Ctx;
+use crate::bulk;
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, query};
+use std::path::PathBuf;
+
+/// The bundled sample: reports on five 2017 incidents in Mali
+pub const SAMPLE: &str = include_str!("../../examples/sample.ndjson");
+
+/// Build a ledger from the bundled sample and print its reconciliation
+///
+/// Writes ./tally-demo.db (or --db PATH), replacing an earlier demo ledger
+/// but never any other file.
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    let path = if ctx.db_given { ctx.db.clone() } else { PathBuf::from("tally-demo.db") };
+    if path.exists() {
+        let is_demo = Ledger::open(&path)
+            .ok()
+            .and_then(|l| l.conn().query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0)).ok())
+            .unwrap_or(false);
+        if !is_demo {
+            return Err(Error::Invalid(format!("{} exists and is not a demo ledger; give --db with a new path", path.display())));
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", path.display()));
+            if p.exists() {
+                std::fs::remove_file(&p)?;
+            }
+        }
+    }
+    let stamp = ctx.stamp()?;
+    let (mut ledger, _) = Ledger::create(&path, &stamp, true)?;
+    let done = ledger.write(&stamp, |tx| bulk::import(tx, SAMPLE.as_bytes(), &stamp.at, |_| {}))?;
+    let head = ledger.head()?;
+    if !ctx.json {
+        println!(
+            "built {} from the bundled sample: {} sources, {} actors, {} events, {} reports, {} claims, {} decision; head seq {} {}\n",
+            path.display(), done.sources, done.actors, done.events, done.reports, done.claims, done.decisions, head.seq, head.hash
+        );
+    }
+    let events = query::events(ledger.conn())?;
+    let claims = query::claims(ledger.conn(), &query::ClaimFilter::default())?;
+    ctx.emit(&claims, |out| {
+        for e in &events {
+            writeln!(out, "{} — {}", e.slug, e.title)?;
+            for c in claims.iter().filter(|c| c.event == e.slug) {
+                let value = c.phrase.clone().or(c.actor.clone()).unwrap_or_default();
+                writeln!(out, "  {:<5} {:<15} {:<18} {:<16} origin {} via {}", c.id, c.kind, c.subject, value, c.origin, c.source)?;
+            }
+        }
+        Ok(())
+    })
+}

@@ -1,0 +1,109 @@
+use super::{Ctx, opt, table};
+use crate::actions::{self, EventInput};
+use crate::error::{Error, Result};
+use crate::ledger::query::{self, EventView};
+
+/// Events: real-world incidents that claims are about
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add an event
+    Add(Fields),
+    /// Change an event's title, date, place or type
+    Amend(Fields),
+    /// List events, oldest first
+    List,
+    /// Show one event
+    Show { slug: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Fields {
+    /// The event's id, such as almoustarat-2017-05-07
+    slug: String,
+    /// A short title
+    #[arg(long)]
+    title: Option<String>,
+    /// When: YYYY-MM-DD, YYYY-MM or YYYY, or a range A..B
+    #[arg(long)]
+    date: Option<String>,
+    /// Town, village or site
+    #[arg(long)]
+    place: Option<String>,
+    /// Region or province
+    #[arg(long)]
+    region: Option<String>,
+    /// Country
+    #[arg(long)]
+    country: Option<String>,
+    /// Latitude as a decimal string, such as 16.2717
+    #[arg(long, allow_hyphen_values = true)]
+    lat: Option<String>,
+    /// Longitude as a decimal string, such as -0.0447
+    #[arg(long, allow_hyphen_values = true)]
+    lon: Option<String>,
+    /// What happened, such as "suicide attack" or "armed clash"
+    #[arg(long = "type")]
+    event_type: Option<String>,
+    /// Why it changes (amend)
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl Fields {
+    fn input(self) -> EventInput {
+        EventInput {
+            slug: self.slug,
+            title: self.title,
+            date: self.date,
+            place: self.place,
+            region: self.region,
+            country: self.country,
+            lat: self.lat,
+            lon: self.lon,
+            event_type: self.event_type,
+            reason: self.reason,
+        }
+    }
+}
+
+/// The event's date as written for people: a day, or a range.
+pub fn when(e: &EventView) -> String {
+    match e.precision.as_str() {
+        "day" if e.date_start == e.date_end => e.date_start.clone(),
+        "month" => e.date_start[..7].to_string(),
+        "year" => e.date_start[..4].to_string(),
+        _ => format!("{}..{}", e.date_start, e.date_end),
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        Command::Add(f) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_event(tx, &f.input()))?;
+            ctx.emit(&entry, |out| writeln!(out, "recorded event {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Amend(f) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_event(tx, &f.input()))?;
+            ctx.emit(&entry, |out| writeln!(out, "amended event {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::List => {
+            let list = query::events(ledger.conn())?;
+            ctx.emit(&list, |out| {
+                let rows = list.iter().map(|e| vec![e.slug.clone(), when(e), opt(&e.place), opt(&e.country), e.title.clone()]).collect();
+                writeln!(out, "{}", table(&["slug", "date", "place", "country", "title"], rows))
+            })
+        }
+        Command::Show { slug } => {
+            let e = query::event(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("event", &slug, "see `tally event list`"))?;
+            ctx.emit(&e, |out| {
+                let coords = match (&e.lat, &e.lon) {
+                    (Some(a), Some(o)) => format!("{a}, {o}"),
+                    _ => String::new(),
+                };
+                writeln!(out, "{} — {}\ndate:     {} ({})\nplace:    {}\nregion:   {}\ncountry:  {}\ncoords:   {coords}\ntype:     {}\nrevision: {}",
+                    e.slug, e.title, when(&e), e.precision, opt(&e.place), opt(&e.region), opt(&e.country), opt(&e.event_type), e.revision)
+            })
+        }
+    }
+}

@@ -1,0 +1,107 @@
+use super::Ctx;
+use crate::bulk;
+use crate::error::{Error, Result};
+use crate::ledger::replay;
+use std::io::Write;
+
+/// Write the ledger out: NDJSON, the raw journal, or CSV
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// ndjson (the import format), journal (raw entries with hashes), csv
+    #[arg(long, value_parser = ["ndjson", "journal", "csv"], default_value = "journal")]
+    format: String,
+    /// With csv: one row per claim, or one per reconciled estimate
+    #[arg(long, value_parser = ["claims", "estimates"], default_value = "claims")]
+    what: String,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let ledger = ctx.open()?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match args.format.as_str() {
+        "journal" => {
+            replay::each_entry(ledger.conn(), None, |e| {
+                // The body is written as stored (canonical JSON), so hashes
+                // can be recomputed from these exact bytes.
+                writeln!(
+                    out,
+                    "{{\"seq\":{},\"prev\":{},\"at\":{},\"author\":{},\"op\":{},\"entity\":{},\"body\":{},\"hash\":{}}}",
+                    e.seq,
+                    json(&e.prev),
+                    json(&e.at),
+                    json(&e.author),
+                    json(&e.op),
+                    json(&e.entity),
+                    e.body,
+                    json(&e.hash)
+                )?;
+                Ok(())
+            })?;
+        }
+        "ndjson" => {
+            bulk::export(ledger.conn(), &mut out)?;
+        }
+        "csv" => csv_claims(ledger.conn(), &args.what, &mut out)?,
+        other => return Err(Error::invalid("--format", other, "expected ndjson, journal or csv")),
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn json(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+/// One CSV row per claim with its provenance; column names follow ACLED's
+/// where they have one (event_date, location, admin1, country, source).
+fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> Result<()> {
+    use crate::ledger::query;
+    if what != "claims" {
+        return Err(Error::Invalid("--what estimates is not available yet".into()));
+    }
+    let mut w = csv::Writer::from_writer(out);
+    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
+    w.write_record([
+        "claim_id", "event_id", "event_date", "location", "admin1", "country", "kind", "subject", "phrase", "low", "high",
+        "actor", "stance", "hedge", "origin", "source", "source_grade", "report_id", "published", "url", "revision", "retracted",
+    ])
+    .map_err(io)?;
+    let events: std::collections::HashMap<String, query::EventView> =
+        query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
+    let reports: std::collections::HashMap<String, query::ReportView> =
+        query::reports(conn, None)?.into_iter().map(|r| (r.id.clone(), r)).collect();
+    for c in query::claims(conn, &query::ClaimFilter { include_retracted: true, ..Default::default() })? {
+        let e = events.get(&c.event);
+        let r = reports.get(&c.report);
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+        w.write_record([
+            c.id.clone(),
+            c.event.clone(),
+            e.map(super::event::when).unwrap_or_default(),
+            e.and_then(|e| e.place.clone()).unwrap_or_default(),
+            e.and_then(|e| e.region.clone()).unwrap_or_default(),
+            e.and_then(|e| e.country.clone()).unwrap_or_default(),
+            c.kind.clone(),
+            c.subject.clone(),
+            o(&c.phrase),
+            n(c.low),
+            n(c.high),
+            o(&c.actor),
+            o(&c.stance),
+            c.hedge.clone(),
+            c.origin.clone(),
+            c.source.clone(),
+            c.grade.clone(),
+            c.report.clone(),
+            o(&c.published),
+            r.and_then(|r| r.url.clone()).unwrap_or_default(),
+            c.revision.to_string(),
+            c.retracted.to_string(),
+        ])
+        .map_err(io)?;
+    }
+    w.flush()?;
+    Ok(())
+}

@@ -1,0 +1,57 @@
+use super::Ctx;
+use crate::bulk;
+use crate::error::{Error, Result};
+use std::io::{BufRead, BufReader, IsTerminal};
+use std::path::PathBuf;
+
+/// Record an NDJSON file: all lines or none
+///
+/// One JSON object per line with "type" source, actor, event, report, claim
+/// or decision and the CLI's long options as snake_case fields; a report may
+/// nest "claims". The whole file is one transaction: any bad line is named,
+/// and nothing is written.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file to read, or - for standard input
+    file: PathBuf,
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let stamp = ctx.stamp()?;
+    let (reader, size): (Box<dyn BufRead>, u64) = if args.file.as_os_str() == "-" {
+        (Box::new(BufReader::new(std::io::stdin().lock())), 0)
+    } else {
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| Error::Invalid(format!("cannot read import file '{}': {e}", args.file.display())))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        (Box::new(BufReader::with_capacity(1 << 16, file)), size)
+    };
+    let bar = if std::io::stderr().is_terminal() && size > 1 << 20 {
+        let bar = indicatif::ProgressBar::new(size);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let result = ledger.write(&stamp, |tx| {
+        bulk::import(tx, reader, &stamp.at, |read| {
+            if let Some(b) = &bar {
+                b.set_position(read);
+            }
+        })
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let done = result?;
+    ctx.emit(&done, |out| {
+        writeln!(
+            out,
+            "imported {} lines as {} journal entries: {} sources, {} actors, {} events, {} reports, {} claims, {} decisions",
+            done.lines, done.entries, done.sources, done.actors, done.events, done.reports, done.claims, done.decisions
+        )
+    })
+}

@@ -1,0 +1,15 @@
+use super::Ctx;
+use crate::error::Result;
+use crate::ledger::Ledger;
+
+/// Create a new, empty ledger
+///
+/// Writes the schema and the genesis entry (a random ledger id and the tool
+/// version) to the file named by --db (default ./tally.db).
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
+    let (_, entry) = Ledger::create(&ctx.db, &ctx.stamp()?, false)?;
+    ctx.emit(&entry, |out| writeln!(out, "initialised {} (seq 1, {})", ctx.db.display(), entry.hash))
+}

@@ -1,0 +1,185 @@
+//! The command line: the clap tree, and the one dispatch match.
+//!
+//! Each command lives in its own file and follows one shape: turn flags
+//! into an input, call `actions` or a query inside the ledger, hand a
+//! `Serialize` value to [`Ctx::emit`] with a human rendering beside it.
+
+mod actor;
+mod checkpoint;
+mod claim;
+mod demo;
+mod event;
+mod export;
+mod import;
+mod init;
+mod log;
+mod report;
+mod source;
+mod verify;
+
+use crate::error::{Error, Result};
+use crate::ledger::{Ledger, Stamp};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// A tamper-evident ledger of conflict-reporting claims
+///
+/// Log reports and the casualty counts and responsibility claims they carry,
+/// each tied to its source; reconcile conflicting reports into explainable
+/// estimates; diff and audit every number; verify that nothing was changed.
+#[derive(Debug, Parser)]
+#[command(name = "tally", version, max_term_width = 100)]
+pub struct Cli {
+    /// The ledger file [default: ./tally.db]
+    #[arg(long, global = true, env = "TALLY_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Who records the change [default: the login name]
+    #[arg(long, global = true, env = "TALLY_AUTHOR", value_name = "NAME")]
+    author: Option<String>,
+    /// Print machine-readable JSON
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Init(init::Args),
+    Demo(demo::Args),
+    #[command(subcommand)]
+    Source(source::Command),
+    #[command(subcommand)]
+    Actor(actor::Command),
+    #[command(subcommand)]
+    Event(event::Command),
+    #[command(subcommand)]
+    Report(report::Command),
+    #[command(subcommand)]
+    Claim(claim::Command),
+    Log(log::Args),
+    Verify(verify::Args),
+    Checkpoint(checkpoint::Args),
+    Import(import::Args),
+    Export(export::Args),
+}
+
+/// What every command gets: where the ledger is, who is writing, how to print.
+pub struct Ctx {
+    pub db: PathBuf,
+    pub db_given: bool,
+    pub author: Option<String>,
+    pub json: bool,
+}
+
+impl Ctx {
+    pub fn open(&self) -> Result<Ledger> {
+        Ledger::open(&self.db)
+    }
+
+    /// The author and time for entries written now.
+    pub fn stamp(&self) -> Result<Stamp> {
+        let author = match &self.author {
+            Some(a) => a.clone(),
+            None => std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+        };
+        let author = crate::model::name("--author", &author)?;
+        Stamp::now(author)
+    }
+
+    /// Prints `value` as JSON with `--json`, otherwise through `human`.
+    pub fn emit<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        if self.json {
+            serde_json::to_writer_pretty(&mut out, value).map_err(|e| Error::Io(e.into()))?;
+            writeln!(out)?;
+        } else {
+            let mut styled = anstream::AutoStream::auto(&mut out);
+            human(&mut styled)?;
+        }
+        out.flush()?;
+        Ok(())
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn run(cli: Cli) -> Result<()> {
+    let ctx = Ctx {
+        db_given: cli.db.is_some(),
+        db: cli.db.unwrap_or_else(|| PathBuf::from("tally.db")),
+        author: cli.author,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Init(a) => init::run(&ctx, a),
+        Command::Demo(a) => demo::run(&ctx, a),
+        Command::Source(c) => source::run(&ctx, c),
+        Command::Actor(c) => actor::run(&ctx, c),
+        Command::Event(c) => event::run(&ctx, c),
+        Command::Report(c) => report::run(&ctx, c),
+        Command::Claim(c) => claim::run(&ctx, c),
+        Command::Log(a) => log::run(&ctx, a),
+        Command::Verify(a) => verify::run(&ctx, a),
+        Command::Checkpoint(a) => checkpoint::run(&ctx, a),
+        Command::Import(a) => import::run(&ctx, a),
+        Command::Export(a) => export::run(&ctx, a),
+    }
+}
+
+/// Styles for human output; `anstream` drops them when NO_COLOR is set or
+/// stdout is not a terminal.
+pub mod style {
+    use anstyle::{AnsiColor, Style};
+    pub const BOLD: Style = Style::new().bold();
+    pub const DIM: Style = Style::new().dimmed();
+    pub const OK: Style = AnsiColor::Green.on_default();
+    pub const WARN: Style = AnsiColor::Yellow.on_default();
+    pub const BAD: Style = AnsiColor::Red.on_default().bold();
+    pub const HIGHLIGHT: Style = AnsiColor::Cyan.on_default().bold();
+}
+
+/// A plain table with a header row, for listings.
+pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::NOTHING);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t.set_header(header.iter().map(|h| comfy_table::Cell::new(h.to_uppercase())));
+    for r in rows {
+        t.add_row(r);
+    }
+    t
+}
+
+/// `None` as an empty cell.
+pub fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// An interval as text: `7`, `3–5`, `≥41`.
+pub fn interval(low: Option<i64>, high: Option<i64>) -> String {
+    match (low, high) {
+        (Some(l), Some(h)) if l == h => l.to_string(),
+        (Some(l), Some(h)) => format!("{l}–{h}"),
+        (Some(l), None) => format!("≥{l}"),
+        (None, _) => String::new(),
+    }
+}
+
+/// Reads a file the user named; a missing file is bad input, not an I/O failure.
+pub fn read_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory => {
+            Error::Invalid(format!("{field} '{}': no such file", path.display()))
+        }
+        _ => Error::Io(std::io::Error::new(e.kind(), format!("cannot read {field} '{}': {e}", path.display()))),
+    })
+}
+
+/// Reads a text file the user named, which must be UTF-8.
+pub fn read_text_file(field: &str, path: &std::path::Path) -> Result<String> {
+    String::from_utf8(read_file(field, path)?)
+        .map_err(|e| Error::Invalid(format!("{field} '{}' is not valid UTF-8 (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())))
+}

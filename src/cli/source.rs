@@ -1,0 +1,88 @@
+use super::{Ctx, opt, table};
+use crate::actions::{self, SourceInput};
+use crate::error::{Error, Result};
+use crate::ledger::query;
+use crate::model::{Grade, SourceKind};
+
+/// Sources: outlets and bodies that publish reports
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add a source
+    Add(Fields),
+    /// Change a source's name, kind, grade, URL or note
+    Amend(Fields),
+    /// List sources
+    List,
+    /// Show one source
+    Show { slug: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Fields {
+    /// The source's id: 1-64 of a-z 0-9 . _ -
+    slug: String,
+    /// Its display name
+    #[arg(long)]
+    name: Option<String>,
+    /// What kind of body it is
+    #[arg(long, value_parser = SourceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>())]
+    kind: Option<String>,
+    /// Reliability, Admiralty scale A (completely reliable) to F (cannot be judged)
+    #[arg(long)]
+    grade: Option<String>,
+    /// Home page
+    #[arg(long)]
+    url: Option<String>,
+    /// Free text
+    #[arg(long)]
+    note: Option<String>,
+    /// Why it changes (amend)
+    #[arg(long)]
+    reason: Option<String>,
+}
+
+impl Fields {
+    fn input(self) -> SourceInput {
+        SourceInput { slug: self.slug, name: self.name, kind: self.kind, grade: self.grade, url: self.url, note: self.note, reason: self.reason }
+    }
+}
+
+pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    match cmd {
+        Command::Add(f) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_source(tx, &f.input()))?;
+            ctx.emit(&entry, |out| writeln!(out, "recorded source {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::Amend(f) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_source(tx, &f.input()))?;
+            ctx.emit(&entry, |out| writeln!(out, "amended source {} (seq {})", entry.entity, entry.seq))
+        }
+        Command::List => {
+            let list = query::sources(ledger.conn())?;
+            ctx.emit(&list, |out| {
+                let rows = list.iter().map(|s| vec![s.slug.clone(), s.name.clone(), s.kind.clone(), s.grade.clone(), opt(&s.url)]).collect();
+                writeln!(out, "{}", table(&["slug", "name", "kind", "grade", "url"], rows))
+            })
+        }
+        Command::Show { slug } => {
+            let s = query::source(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("source", &slug, "see `tally source list`"))?;
+            ctx.emit(&s, |out| {
+                let grade = Grade::ALL.iter().find(|g| g.as_str() == s.grade).map(|g| grade_meaning(*g)).unwrap_or("");
+                writeln!(out, "{} — {}\nkind:     {}\ngrade:    {} ({grade})\nurl:      {}\nnote:     {}\nrevision: {}",
+                    s.slug, s.name, s.kind, s.grade, opt(&s.url), opt(&s.note), s.revision)
+            })
+        }
+    }
+}
+
+pub fn grade_meaning(g: Grade) -> &'static str {
+    match g {
+        Grade::A => "completely reliable",
+        Grade::B => "usually reliable",
+        Grade::C => "fairly reliable",
+        Grade::D => "not usually reliable",
+        Grade::E => "unreliable",
+        Grade::F => "reliability cannot be judged",
+    }
+}

@@ -1,0 +1,57 @@
+//! The crate's error type, and its mapping to exit codes (SPEC §5).
+
+use std::fmt;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input or usage: exit 2, nothing written.
+    #[error("{0}")]
+    Invalid(String),
+    /// The ledger failed an integrity check: exit 3.
+    #[error("{0}")]
+    Integrity(String),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// Any other runtime failure: exit 1.
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl Error {
+    /// An invalid value for `field`: "invalid --grade 'Z': expected one of A–F".
+    pub fn invalid(field: impl fmt::Display, value: impl fmt::Display, accepted: impl fmt::Display) -> Error {
+        Error::Invalid(format!("invalid {field} '{value}': {accepted}"))
+    }
+
+    /// A reference to something that does not exist.
+    pub fn unknown(what: &str, id: &str, hint: &str) -> Error {
+        if hint.is_empty() {
+            Error::Invalid(format!("unknown {what} '{id}'"))
+        } else {
+            Error::Invalid(format!("unknown {what} '{id}': {hint}"))
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Invalid(_) => 2,
+            Error::Integrity(_) => 3,
+            Error::Sqlite(_) | Error::Io(_) | Error::Runtime(_) => 1,
+        }
+    }
+
+    /// True for a write to a closed pipe (`tally log | head`): not an error.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// Shorthand for an invalid-input error built with `format!`.
+#[macro_export]
+macro_rules! invalid {
+    ($($arg:tt)*) => { $crate::error::Error::Invalid(format!($($arg)*)) };
+}

@@ -1,0 +1,227 @@
+//! The store: one SQLite file holding the journal and its projections.
+//!
+//! Only this module speaks SQL. [`Tx::append`] is the only write path: it
+//! runs inside a `BEGIN IMMEDIATE` transaction, reads the head, hashes the
+//! entry, inserts it and applies it to the projections with the same
+//! [`apply::apply`] that [`verify`] and [`replay`] use.
+
+pub mod apply;
+pub mod query;
+pub mod replay;
+pub mod verify;
+
+use crate::error::{Error, Result};
+use crate::journal::{self, Entry, GENESIS_PREV, Op};
+use crate::model::InitBody;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The schema, embedded.
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// Schema migrations, applied in order against `PRAGMA user_version`;
+/// append only, never edit a released entry.
+const MIGRATIONS: &[&str] = &[SCHEMA];
+
+/// How long a writer waits for another writer before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Who records, and when.
+#[derive(Debug, Clone)]
+pub struct Stamp {
+    pub author: String,
+    pub at: String,
+}
+
+impl Stamp {
+    /// The current time in RFC 3339 UTC with seconds; `TALLY_NOW` pins it
+    /// (for tests and reproducible demos).
+    pub fn now(author: String) -> Result<Stamp> {
+        let at = match std::env::var("TALLY_NOW") {
+            Ok(v) => crate::model::timestamp("TALLY_NOW", &v)?,
+            Err(_) => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        };
+        if at.len() != 20 {
+            return Err(Error::Invalid("TALLY_NOW must be an RFC 3339 time such as 2017-05-09T14:03:00Z".into()));
+        }
+        Ok(Stamp { author, at })
+    }
+}
+
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// The newest journal entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Head {
+    pub seq: i64,
+    pub hash: String,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Without recursive triggers, INSERT OR REPLACE deletes without firing
+    // the journal's DELETE trigger.
+    conn.pragma_update(None, "recursive_triggers", "ON")?;
+    // A command that said "recorded" has its entry on disk.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+/// Brings a connection's schema up to date, inside one exclusive transaction.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let latest = MIGRATIONS.len() as i64;
+    if version > latest {
+        return Err(Error::Invalid(format!(
+            "this ledger has schema version {version}, newer than this tally understands ({latest}); upgrade tally"
+        )));
+    }
+    for sql in &MIGRATIONS[version as usize..] {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", latest)?;
+    tx.commit()?;
+    Ok(())
+}
+
+impl Ledger {
+    /// Creates a new ledger file with its genesis entry.
+    pub fn create(path: &Path, stamp: &Stamp, demo: bool) -> Result<(Ledger, Entry)> {
+        if path.exists() && std::fs::metadata(path)?.len() > 0 {
+            return Err(Error::Invalid(format!("{} already exists; tally init only creates a new ledger", path.display())));
+        }
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+            .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
+        configure(&conn)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&mut conn)?;
+        let mut ledger = Ledger { conn, path: path.to_path_buf() };
+        let body = InitBody { ledger_id: random_id(), version: env!("CARGO_PKG_VERSION").to_string(), demo };
+        let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", &body))?;
+        Ok((ledger, entry))
+    }
+
+    /// Opens an existing ledger, migrating it if it is older.
+    pub fn open(path: &Path) -> Result<Ledger> {
+        if !path.is_file() {
+            return Err(Error::Invalid(format!(
+                "no ledger at {}: run `tally init` first, or give --db PATH",
+                path.display()
+            )));
+        }
+        let not_ledger = || Error::Invalid(format!("{} is not a tally ledger", path.display()));
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+            .map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
+        configure(&conn).map_err(|_| not_ledger())?;
+        let has_journal: bool = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'", [], |r| r.get(0))
+            .map_err(|_| not_ledger())?;
+        if !has_journal {
+            return Err(not_ledger());
+        }
+        migrate(&mut conn)?;
+        Ok(Ledger { conn, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction: everything it appends lands
+    /// together, or nothing does.
+    pub fn write<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(busy)?;
+        let head = head_of(&tx)?;
+        let mut w = Tx { tx, head, stamp: stamp.clone() };
+        let out = f(&mut w)?;
+        w.tx.commit().map_err(busy)?;
+        Ok(out)
+    }
+
+    pub fn head(&self) -> Result<Head> {
+        head_of(&self.conn)
+    }
+}
+
+fn busy(e: rusqlite::Error) -> Error {
+    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
+        Error::Runtime(format!("the ledger is busy: another process held it for more than {}s", BUSY_TIMEOUT.as_secs()))
+    } else {
+        Error::Sqlite(e)
+    }
+}
+
+pub(crate) fn head_of(conn: &Connection) -> Result<Head> {
+    let head = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok(Head { seq: r.get(0)?, hash: r.get(1)? })
+        })
+        .optional()?;
+    Ok(head.unwrap_or(Head { seq: 0, hash: GENESIS_PREV.to_string() }))
+}
+
+/// A write transaction in progress.
+pub struct Tx<'c> {
+    tx: rusqlite::Transaction<'c>,
+    head: Head,
+    stamp: Stamp,
+}
+
+impl Tx<'_> {
+    /// The connection, for validation queries inside the transaction.
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Appends one entry and applies it to the projections.
+    pub fn append(&mut self, op: Op, entity: &str, body: &impl Serialize) -> Result<Entry> {
+        let body = serde_json::to_value(body).map_err(|e| Error::Runtime(format!("cannot encode entry body: {e}")))?;
+        let text = journal::canonical(&body).map_err(|e| Error::Invalid(e.to_string()))?;
+        let seq = self.head.seq + 1;
+        let hash = journal::entry_hash(seq, &self.head.hash, &self.stamp.at, &self.stamp.author, op.as_str(), entity, &text);
+        let entry = Entry {
+            seq,
+            prev: self.head.hash.clone(),
+            at: self.stamp.at.clone(),
+            author: self.stamp.author.clone(),
+            op: op.as_str().to_string(),
+            entity: entity.to_string(),
+            body,
+            hash,
+        };
+        self.tx
+            .prepare_cached("INSERT INTO journal (seq, prev, at, author, op, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")?
+            .execute(params![entry.seq, entry.prev, entry.at, entry.author, entry.op, entry.entity, text, entry.hash])?;
+        apply::apply(&self.tx, &entry)?;
+        self.head = Head { seq, hash: entry.hash.clone() };
+        Ok(entry)
+    }
+
+    /// Stores a captured file by its SHA-256 (content-addressed, idempotent).
+    pub fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<()> {
+        self.tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?, ?)")?.execute(params![sha256, bytes])?;
+        Ok(())
+    }
+}
+
+/// 128 random bits as hex, from the OS.
+fn random_id() -> String {
+    use std::io::Read;
+    let mut buf = [0u8; 16];
+    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf)).is_ok() {
+        return buf.iter().map(|b| format!("{b:02x}")).collect();
+    }
+    // No /dev/urandom (not Unix): time and process id, hashed.
+    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    journal::sha256_hex(format!("{}:{}", t.as_nanos(), std::process::id()).as_bytes())[..32].to_string()
+}

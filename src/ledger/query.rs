@@ -1,0 +1,389 @@
+//! Read queries over the projections and the journal.
+//!
+//! Every function takes a plain `&Connection`, so it reads the live ledger
+//! and a replayed past state (`replay::state_at`) alike.
+
+use crate::error::{Error, Result};
+use crate::journal::Entry;
+use crate::model;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceView {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub grade: String,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorView {
+    pub slug: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub note: Option<String>,
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView {
+    pub slug: String,
+    pub title: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub precision: String,
+    pub place: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    pub revision: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportView {
+    pub id: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub retrieved: String,
+    pub language: Option<String>,
+    pub text: Option<String>,
+    pub capture_sha256: Option<String>,
+    pub capture_name: Option<String>,
+    pub capture_size: Option<i64>,
+    pub revision: i64,
+}
+
+/// A claim's current state with the provenance it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClaimView {
+    pub id: String,
+    pub event: String,
+    pub report: String,
+    pub source: String,
+    pub grade: String,
+    pub published: Option<String>,
+    pub origin: String,
+    pub kind: String,
+    pub subject: String,
+    pub phrase: Option<String>,
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+    pub point: Option<i64>,
+    pub actor: Option<String>,
+    pub actor_desc: Option<String>,
+    pub stance: Option<String>,
+    pub hedge: String,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub revision: i64,
+    pub retracted: bool,
+    pub reason: Option<String>,
+    /// Journal seq of the claim's first entry: the recording order.
+    pub recorded_seq: i64,
+    /// Journal seq of the latest revision.
+    pub seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionView {
+    pub id: String,
+    pub event: String,
+    pub kind: String,
+    pub subject: String,
+    pub value: i64,
+    pub reason: String,
+    pub seq: i64,
+}
+
+fn source_row(r: &Row) -> rusqlite::Result<SourceView> {
+    Ok(SourceView {
+        slug: r.get("slug")?,
+        name: r.get("name")?,
+        kind: r.get("kind")?,
+        grade: r.get("grade")?,
+        url: r.get("url")?,
+        note: r.get("note")?,
+        revision: r.get("revision")?,
+    })
+}
+
+pub fn source(conn: &Connection, slug: &str) -> Result<Option<SourceView>> {
+    Ok(conn.prepare_cached("SELECT * FROM sources WHERE slug = ?")?.query_row([slug], source_row).optional()?)
+}
+
+pub fn sources(conn: &Connection) -> Result<Vec<SourceView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM sources ORDER BY slug")?;
+    let rows = stmt.query_map([], source_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The source `slug`, or an input error naming `field`.
+pub fn need_source(conn: &Connection, field: &str, slug: &str) -> Result<SourceView> {
+    source(conn, slug)?.ok_or_else(|| Error::unknown(&format!("source in {field}"), slug, "add it first with `tally source add`"))
+}
+
+fn actor_row(conn: &Connection, r: &Row) -> Result<ActorView> {
+    let slug: String = r.get("slug")?;
+    let name: String = r.get("name")?;
+    // The slug and the name are stored as aliases for lookup; show the rest.
+    let mut stmt = conn.prepare_cached("SELECT alias FROM actor_aliases WHERE actor = ? ORDER BY rowid")?;
+    let aliases = stmt
+        .query_map([&slug], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .filter(|a| model::fold(a) != model::fold(&slug) && model::fold(a) != model::fold(&name))
+        .collect();
+    Ok(ActorView { aliases, slug, name, note: r.get("note")?, revision: r.get("revision")? })
+}
+
+pub fn actor(conn: &Connection, slug: &str) -> Result<Option<ActorView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM actors WHERE slug = ?")?;
+    let mut rows = stmt.query([slug])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(actor_row(conn, r)?)),
+        None => Ok(None),
+    }
+}
+
+pub fn actors(conn: &Connection) -> Result<Vec<ActorView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM actors ORDER BY slug")?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(actor_row(conn, r)?);
+    }
+    Ok(out)
+}
+
+/// The actor whose slug, name or alias is `name`, compared case- and
+/// space-insensitively.
+pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT actor FROM actor_aliases WHERE key = ?")?
+        .query_row([model::fold(name)], |r| r.get(0))
+        .optional()?)
+}
+
+/// Which actor, if any, already answers to `name`.
+pub fn alias_owner(conn: &Connection, name: &str) -> Result<Option<String>> {
+    resolve_actor(conn, name)
+}
+
+fn event_row(r: &Row) -> rusqlite::Result<EventView> {
+    Ok(EventView {
+        slug: r.get("slug")?,
+        title: r.get("title")?,
+        date_start: r.get("date_start")?,
+        date_end: r.get("date_end")?,
+        precision: r.get("precision")?,
+        place: r.get("place")?,
+        region: r.get("region")?,
+        country: r.get("country")?,
+        lat: r.get("lat")?,
+        lon: r.get("lon")?,
+        event_type: r.get("type")?,
+        revision: r.get("revision")?,
+    })
+}
+
+pub fn event(conn: &Connection, slug: &str) -> Result<Option<EventView>> {
+    Ok(conn.prepare_cached("SELECT * FROM events WHERE slug = ?")?.query_row([slug], event_row).optional()?)
+}
+
+pub fn events(conn: &Connection) -> Result<Vec<EventView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM events ORDER BY date_start, slug")?;
+    let rows = stmt.query_map([], event_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn need_event(conn: &Connection, field: &str, slug: &str) -> Result<EventView> {
+    event(conn, slug)?.ok_or_else(|| Error::unknown(&format!("event in {field}"), slug, "add it first with `tally event add`"))
+}
+
+fn report_row(r: &Row) -> rusqlite::Result<ReportView> {
+    Ok(ReportView {
+        id: r.get("id")?,
+        source: r.get("source")?,
+        title: r.get("title")?,
+        url: r.get("url")?,
+        published: r.get("published")?,
+        retrieved: r.get("retrieved")?,
+        language: r.get("language")?,
+        text: r.get("text")?,
+        capture_sha256: r.get("capture_sha256")?,
+        capture_name: r.get("capture_name")?,
+        capture_size: r.get("capture_size")?,
+        revision: r.get("revision")?,
+    })
+}
+
+pub fn report(conn: &Connection, id: &str) -> Result<Option<ReportView>> {
+    Ok(conn.prepare_cached("SELECT * FROM reports WHERE id = ?")?.query_row([id], report_row).optional()?)
+}
+
+pub fn reports(conn: &Connection, source: Option<&str>) -> Result<Vec<ReportView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM reports WHERE ?1 IS NULL OR source = ?1 ORDER BY num")?;
+    let rows = stmt.query_map([source], report_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+pub fn need_report(conn: &Connection, field: &str, id: &str) -> Result<ReportView> {
+    report(conn, id)?.ok_or_else(|| Error::unknown(&format!("report in {field}"), id, "report ids look like r1, r2, …; see `tally report list`"))
+}
+
+/// The next free number for ids with this prefix (`r`, `c`, `d`).
+pub fn next_num(conn: &Connection, table: &str) -> Result<i64> {
+    let sql = match table {
+        "reports" => "SELECT COALESCE(MAX(num), 0) + 1 FROM reports",
+        "claims" => "SELECT COALESCE(MAX(num), 0) + 1 FROM claims",
+        "decisions" => "SELECT COALESCE(MAX(num), 0) + 1 FROM decisions",
+        _ => return Err(Error::Runtime(format!("no numbered table {table}"))),
+    };
+    Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
+}
+
+const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS published, s.grade AS grade
+    FROM claims c JOIN reports r ON r.id = c.report JOIN sources s ON s.slug = r.source";
+
+fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
+    Ok(ClaimView {
+        id: r.get("id")?,
+        event: r.get("event")?,
+        report: r.get("report")?,
+        source: r.get("source")?,
+        grade: r.get("grade")?,
+        published: r.get("published")?,
+        origin: r.get("origin")?,
+        kind: r.get("kind")?,
+        subject: r.get("subject")?,
+        phrase: r.get("phrase")?,
+        low: r.get("low")?,
+        high: r.get("high")?,
+        point: r.get("point")?,
+        actor: r.get("actor")?,
+        actor_desc: r.get("actor_desc")?,
+        stance: r.get("stance")?,
+        hedge: r.get("hedge")?,
+        quote: r.get("quote")?,
+        note: r.get("note")?,
+        revision: r.get("revision")?,
+        retracted: r.get("retracted")?,
+        reason: r.get("reason")?,
+        recorded_seq: r.get("added_seq")?,
+        seq: r.get("seq")?,
+    })
+}
+
+pub fn claim(conn: &Connection, id: &str) -> Result<Option<ClaimView>> {
+    Ok(conn.prepare_cached(&format!("{CLAIM_SELECT} WHERE c.id = ?"))?.query_row([id], claim_row).optional()?)
+}
+
+pub fn need_claim(conn: &Connection, field: &str, id: &str) -> Result<ClaimView> {
+    claim(conn, id)?.ok_or_else(|| Error::unknown(&format!("claim in {field}"), id, "claim ids look like c1, c2, …; see `tally claim list`"))
+}
+
+/// What to list.
+#[derive(Debug, Default, Clone)]
+pub struct ClaimFilter<'a> {
+    pub event: Option<&'a str>,
+    pub report: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub include_retracted: bool,
+}
+
+pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimView>> {
+    // One statement per access path, so that each uses its index.
+    let (sql, key) = match (f.event, f.report, f.source) {
+        (Some(e), _, _) => (format!("{CLAIM_SELECT} WHERE c.event = ?1"), Some(e)),
+        (None, Some(r), _) => (format!("{CLAIM_SELECT} WHERE c.report = ?1"), Some(r)),
+        (None, None, Some(s)) => (format!("{CLAIM_SELECT} WHERE r.source = ?1"), Some(s)),
+        (None, None, None) => (format!("{CLAIM_SELECT} WHERE ?1 IS NULL"), None),
+    };
+    let mut stmt = conn.prepare_cached(&format!("{sql} ORDER BY c.num"))?;
+    let rows = stmt.query_map([key], claim_row)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let c = row?;
+        let keep = (f.include_retracted || !c.retracted)
+            && f.report.is_none_or(|r| c.report == r)
+            && f.source.is_none_or(|s| c.source == s);
+        if keep {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
+fn decision_row(r: &Row) -> rusqlite::Result<DecisionView> {
+    Ok(DecisionView {
+        id: r.get("id")?,
+        event: r.get("event")?,
+        kind: r.get("kind")?,
+        subject: r.get("subject")?,
+        value: r.get("value")?,
+        reason: r.get("reason")?,
+        seq: r.get("seq")?,
+    })
+}
+
+/// Decisions, of one event or all, oldest first.
+pub fn decisions(conn: &Connection, event: Option<&str>) -> Result<Vec<DecisionView>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM decisions WHERE ?1 IS NULL OR event = ?1 ORDER BY num")?;
+    let rows = stmt.query_map([event], decision_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+fn entry_row(r: &Row) -> rusqlite::Result<Entry> {
+    let body: String = r.get("body")?;
+    Ok(Entry {
+        seq: r.get("seq")?,
+        prev: r.get("prev")?,
+        at: r.get("at")?,
+        author: r.get("author")?,
+        op: r.get("op")?,
+        entity: r.get("entity")?,
+        body: serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)),
+        hash: r.get("hash")?,
+    })
+}
+
+/// The entries about one entity, oldest first.
+pub fn history(conn: &Connection, entity: &str) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM journal WHERE entity = ? ORDER BY seq")?;
+    let rows = stmt.query_map([entity], entry_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The journal newest first, from `since_seq` (inclusive) and `since_at`,
+/// optionally about one entity.
+pub fn log(conn: &Connection, since_seq: i64, since_at: Option<&str>, entity: Option<&str>) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT * FROM journal WHERE seq >= ?1 AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR entity = ?3) ORDER BY seq DESC",
+    )?;
+    let rows = stmt.query_map(params![since_seq, since_at, entity], entry_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// The entry at `seq`, if any.
+pub fn entry(conn: &Connection, seq: i64) -> Result<Option<Entry>> {
+    Ok(conn.prepare_cached("SELECT * FROM journal WHERE seq = ?")?.query_row([seq], entry_row).optional()?)
+}
+
+/// The last seq recorded at or before `at`.
+pub fn seq_at(conn: &Connection, at: &str) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE at <= ?")?.query_row([at], |r| r.get(0))?)
+}
+
+/// A stored blob's bytes.
+pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
+    Ok(conn.prepare_cached("SELECT bytes FROM blobs WHERE sha256 = ?")?.query_row([sha256], |r| r.get(0)).optional()?)
+}

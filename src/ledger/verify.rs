@@ -1,0 +1,291 @@
+//! `verify`: prove the file holds what its journal says.
+//!
+//! 1. The schema objects (tables, indexes, triggers) are the ones tally
+//!    creates: a dropped or rewritten trigger is reported.
+//! 2. The journal, streamed in seq order: seq has no gaps, each `prev` is
+//!    the previous hash, each body is in canonical form, each hash is the
+//!    SHA-256 of its canonical entry.
+//! 3. The journal is replayed into a scratch database with the same
+//!    `apply` as live appends, and every projection table is compared with
+//!    the stored one, row by row and column by column.
+//! 4. Every blob matches its SHA-256, and every captured file a report
+//!    names is present.
+//! 5. With a checkpoint, the entry at its seq still has its hash.
+
+use super::{SCHEMA, apply, replay};
+use crate::error::{Error, Result};
+use crate::journal::{self, GENESIS_PREV};
+use rusqlite::{Connection, OptionalExtension, types::Value};
+use serde::Serialize;
+use std::path::Path;
+
+/// Projection tables and their keys, in the order they are compared.
+pub const PROJECTIONS: &[(&str, &str)] = &[
+    ("ledger", "id"),
+    ("sources", "slug"),
+    ("actors", "slug"),
+    ("actor_aliases", "key"),
+    ("events", "slug"),
+    ("reports", "id"),
+    ("claims", "id"),
+    ("decisions", "id"),
+];
+
+/// Stop listing after this many problems; the first ones matter.
+const MAX_PROBLEMS: usize = 50;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Problem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seq: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    pub what: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VerifyReport {
+    pub ok: bool,
+    pub entries: i64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub tables: Vec<String>,
+    pub blobs: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
+    pub problems: Vec<Problem>,
+}
+
+/// A published digest of the journal at one seq: `tally:1:<seq>:<hash>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl Checkpoint {
+    pub fn parse(field: &str, s: &str) -> Result<Checkpoint> {
+        let bad = || Error::invalid(field, s, "expected a checkpoint tally:1:<seq>:<64 hex digits>");
+        let rest = s.trim().strip_prefix("tally:1:").ok_or_else(bad)?;
+        let (seq, hash) = rest.split_once(':').ok_or_else(bad)?;
+        let seq: i64 = seq.parse().ok().filter(|n| *n >= 1).ok_or_else(bad)?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(bad());
+        }
+        Ok(Checkpoint { seq, hash: hash.to_string() })
+    }
+}
+
+impl std::fmt::Display for Checkpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "tally:1:{}:{}", self.seq, self.hash)
+    }
+}
+
+struct Problems(Vec<Problem>);
+
+impl Problems {
+    fn at(&mut self, seq: i64, what: impl Into<String>) {
+        if self.0.len() < MAX_PROBLEMS {
+            self.0.push(Problem { seq: Some(seq), table: None, what: what.into() });
+        }
+    }
+    fn table(&mut self, table: &str, what: impl Into<String>) {
+        if self.0.len() < MAX_PROBLEMS {
+            self.0.push(Problem { seq: None, table: Some(table.to_string()), what: what.into() });
+        }
+    }
+}
+
+/// Checks the ledger at `path` (opened as `conn`).
+pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> Result<VerifyReport> {
+    let mut problems = Problems(Vec::new());
+    let scratch = Connection::open("")?; // a private temporary database on disk
+    scratch.execute_batch(SCHEMA)?;
+    check_schema(conn, &scratch, &mut problems)?;
+
+    // 2 + 3a: the chain, and the replay.
+    let (mut expected, mut prev, mut entries) = (1i64, GENESIS_PREV.to_string(), 0i64);
+    scratch.execute_batch("BEGIN")?;
+    replay::each_entry(conn, None, |e| {
+        entries += 1;
+        if e.seq != expected {
+            problems.at(e.seq, format!("seq {} follows seq {}: entries are missing or out of order", e.seq, expected - 1));
+        }
+        if e.prev != prev {
+            problems.at(e.seq, "prev is not the hash of the entry before it");
+        }
+        let recomputed = journal::entry_hash(e.seq, &e.prev, &e.at, &e.author, &e.op, &e.entity, &e.body);
+        if recomputed != e.hash {
+            problems.at(e.seq, "hash does not match the entry's content: the entry was edited");
+        }
+        match e.parse() {
+            Ok(entry) => {
+                match journal::canonical(&entry.body) {
+                    Ok(c) if c == e.body => {}
+                    _ => problems.at(e.seq, "body is not in canonical form"),
+                }
+                if let Err(err) = apply::apply(&scratch, &entry) {
+                    problems.at(e.seq, format!("cannot be replayed: {err}"));
+                }
+            }
+            Err(err) => problems.at(e.seq, err.to_string()),
+        }
+        expected = e.seq + 1;
+        prev = e.hash;
+        Ok(())
+    })?;
+    scratch.execute_batch("COMMIT")?;
+    let head = super::head_of(conn)?;
+
+    // 3b: stored projections against the replay.
+    scratch.execute("ATTACH DATABASE ?1 AS stored", [path.to_string_lossy()])?;
+    for (table, key) in PROJECTIONS {
+        compare_table(&scratch, table, key, &mut problems)?;
+    }
+    scratch.execute_batch("DETACH DATABASE stored")?;
+
+    // 4: blobs.
+    let blobs = check_blobs(conn, &mut problems)?;
+
+    // 5: the checkpoint.
+    if let Some(cp) = against {
+        let stored: Option<String> =
+            conn.query_row("SELECT hash FROM journal WHERE seq = ?", [cp.seq], |r| r.get(0)).optional()?;
+        match stored {
+            None => problems.at(
+                cp.seq,
+                format!("checkpoint {cp} names seq {} but the journal ends at seq {}: it was truncated", cp.seq, head.seq),
+            ),
+            Some(h) if h != cp.hash => problems.at(
+                cp.seq,
+                format!("checkpoint {cp} does not match: the entry at seq {} now has hash {h}: history was rewritten", cp.seq),
+            ),
+            Some(_) => {}
+        }
+    }
+
+    let problems = problems.0;
+    Ok(VerifyReport {
+        ok: problems.is_empty(),
+        entries,
+        head_seq: head.seq,
+        head_hash: head.hash,
+        tables: PROJECTIONS.iter().map(|(t, _)| t.to_string()).collect(),
+        blobs,
+        checkpoint: against.map(|c| c.to_string()),
+        problems,
+    })
+}
+
+/// Every table, index and trigger tally creates must be there, unaltered.
+fn check_schema(conn: &Connection, scratch: &Connection, problems: &mut Problems) -> Result<()> {
+    let objects = |c: &Connection| -> Result<Vec<(String, String, Option<String>)>> {
+        let mut stmt = c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    };
+    let stored = objects(conn)?;
+    for (kind, name, sql) in objects(scratch)? {
+        match stored.iter().find(|(_, n, _)| *n == name) {
+            None => problems.table(&name, format!("{kind} {name} is missing from the file")),
+            Some((_, _, s)) if *s != sql => problems.table(&name, format!("{kind} {name} was altered")),
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Names the first rows of `table` where stored and replayed differ.
+fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Problems) -> Result<()> {
+    let sql = format!(
+        "SELECT {key} FROM (SELECT * FROM stored.{table} EXCEPT SELECT * FROM main.{table})
+         UNION SELECT {key} FROM (SELECT * FROM main.{table} EXCEPT SELECT * FROM stored.{table})
+         ORDER BY 1 LIMIT 5"
+    );
+    let keys: Vec<Value> = scratch.prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for k in keys {
+        let label = match &k {
+            Value::Text(t) => t.clone(),
+            Value::Integer(i) => i.to_string(),
+            other => format!("{other:?}"),
+        };
+        let row = |schema: &str| -> Result<Option<(Vec<String>, Vec<Value>)>> {
+            let mut stmt = scratch.prepare(&format!("SELECT * FROM {schema}.{table} WHERE {key} = ?"))?;
+            let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+            let n = names.len();
+            let values = stmt
+                .query_row([&k], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())
+                .optional()?;
+            Ok(values.map(|v| (names, v)))
+        };
+        let what = match (row("stored")?, row("main")?) {
+            (Some(_), None) => format!("row {label} is not in the journal"),
+            (None, Some(_)) => format!("row {label} is missing, but the journal records it"),
+            (Some((names, stored)), Some((_, replayed))) => {
+                let cols: Vec<String> = names
+                    .iter()
+                    .zip(stored.iter().zip(&replayed))
+                    .filter(|(_, (a, b))| a != b)
+                    .map(|(n, (a, b))| format!("{n} is {} but the journal says {}", show(a), show(b)))
+                    .collect();
+                format!("row {label}: {}", cols.join("; "))
+            }
+            (None, None) => format!("row {label} differs from the journal"),
+        };
+        problems.table(table, what);
+    }
+    Ok(())
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(x) => x.to_string(),
+        Value::Text(t) => format!("{:?}", crate::model::shorten(t)),
+        Value::Blob(b) => format!("<{} bytes>", b.len()),
+    }
+}
+
+fn check_blobs(conn: &Connection, problems: &mut Problems) -> Result<i64> {
+    let mut count = 0;
+    let mut stmt = conn.prepare("SELECT sha256, bytes FROM blobs ORDER BY sha256")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        count += 1;
+        let key: String = r.get(0)?;
+        let bytes: Vec<u8> = match r.get_ref(1)? {
+            rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
+            _ => Vec::new(),
+        };
+        if journal::sha256_hex(&bytes) != key {
+            problems.table("blobs", format!("blob {key} does not match its SHA-256: the captured file was altered"));
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, capture_sha256 FROM reports WHERE capture_sha256 IS NOT NULL
+         AND capture_sha256 NOT IN (SELECT sha256 FROM blobs) ORDER BY num",
+    )?;
+    let missing: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (id, sha) in missing {
+        problems.table("blobs", format!("report {id} names captured file {sha}, which is missing"));
+    }
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checkpoints_parse_and_print() {
+        let h = "a".repeat(64);
+        let cp = Checkpoint::parse("--against", &format!("tally:1:12:{h}")).unwrap();
+        assert_eq!(cp, Checkpoint { seq: 12, hash: h.clone() });
+        assert_eq!(cp.to_string(), format!("tally:1:12:{h}"));
+        for bad in ["", "tally:1:0:aa", "tally:2:1:x", &format!("tally:1:-1:{h}"), &format!("tally:1:3:{}", "A".repeat(64))] {
+            assert!(Checkpoint::parse("--against", bad).is_err(), "{bad}");
+        }
+    }
+}

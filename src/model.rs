@@ -1,0 +1,452 @@
+//! Domain values: the closed vocabularies of SPEC §1, the validation of
+//! user-supplied fields, and the bodies that journal entries carry.
+//!
+//! Validation lives here so that the CLI, `import` and `ingest` accept and
+//! refuse exactly the same things with the same words.
+
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Defines a string-valued enum with its accepted spellings.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+            /// Parses `value` given for `field`, naming the accepted values on error.
+            pub fn parse(field: &str, value: &str) -> Result<$name> {
+                let v = value.trim().to_ascii_lowercase();
+                $name::ALL.iter().copied().find(|x| x.as_str().eq_ignore_ascii_case(&v)).ok_or_else(|| {
+                    Error::invalid(field, value, format!("expected one of {}", Self::accepted()))
+                })
+            }
+            pub fn accepted() -> String {
+                $name::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// What kind of body a source is.
+    SourceKind {
+        NewsAgency = "news-agency",
+        NationalMedia = "national-media",
+        InternationalMedia = "international-media",
+        Un = "un",
+        Ngo = "ngo",
+        Government = "government",
+        Military = "military",
+        ArmedGroup = "armed-group",
+        SocialMedia = "social-media",
+        LocalContact = "local-contact",
+        Other = "other",
+    }
+);
+
+string_enum!(
+    /// Admiralty source reliability, A (completely reliable) to F (cannot be judged).
+    Grade { A = "A", B = "B", C = "C", D = "D", E = "E", F = "F" }
+);
+
+string_enum!(
+    /// What a claim asserts.
+    Kind {
+        Killed = "killed",
+        Wounded = "wounded",
+        Abducted = "abducted",
+        Missing = "missing",
+        Arrested = "arrested",
+        Displaced = "displaced",
+        Count = "count",
+        Responsibility = "responsibility",
+    }
+);
+
+string_enum!(
+    /// How an actor stands to a responsibility claim.
+    Stance { Claimed = "claimed", Attributed = "attributed", Denied = "denied" }
+);
+
+string_enum!(
+    /// How firmly the report states the claim.
+    Hedge { Asserted = "asserted", Reported = "reported", Alleged = "alleged" }
+);
+
+impl Grade {
+    /// Parses a grade, accepting lowercase letters too.
+    pub fn parse_letter(field: &str, value: &str) -> Result<Grade> {
+        Grade::parse(field, &value.to_ascii_uppercase())
+    }
+}
+
+/// Longest accepted name, title, place or origin, in characters.
+pub const MAX_NAME: usize = 500;
+/// Longest accepted quote or note.
+pub const MAX_NOTE: usize = 20_000;
+/// Longest accepted report text, in bytes.
+pub const MAX_TEXT: usize = 16 * 1024 * 1024;
+
+/// Folds a name for comparison: lowercase, whitespace collapsed.
+pub fn fold(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A slug: 1–64 of `a-z 0-9 . _ -`, starting with a letter or digit.
+pub fn slug(field: &str, value: &str) -> Result<String> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && value.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            field,
+            shorten(value),
+            "expected 1-64 characters of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
+        ))
+    }
+}
+
+/// A required single-line text such as a name or title.
+pub fn name(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Error::Invalid(format!("{field} must not be empty")));
+    }
+    line(field, v).map(|s| s.to_string())
+}
+
+/// An optional single-line text: trimmed, empty means absent.
+pub fn opt_name(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => line(field, v).map(|s| Some(s.to_string())),
+    }
+}
+
+fn line<'a>(field: &str, v: &'a str) -> Result<&'a str> {
+    if v.chars().count() > MAX_NAME {
+        return Err(Error::Invalid(format!("{field} is too long: at most {MAX_NAME} characters are accepted")));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::Invalid(format!("{field} must be a single line without control characters")));
+    }
+    Ok(v)
+}
+
+/// An optional multi-line note or quote.
+pub fn opt_note(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) if v.chars().count() > MAX_NOTE => {
+            Err(Error::Invalid(format!("{field} is too long: at most {MAX_NOTE} characters are accepted")))
+        }
+        Some(v) if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') => {
+            Err(Error::Invalid(format!("{field} must not contain control characters")))
+        }
+        Some(v) => Ok(Some(v.to_string())),
+    }
+}
+
+/// A report's text: any UTF-8 up to [`MAX_TEXT`] bytes, NUL refused.
+pub fn text(field: &str, value: &str) -> Result<String> {
+    if value.len() > MAX_TEXT {
+        return Err(Error::Invalid(format!("{field} is too long: at most {MAX_TEXT} bytes are accepted")));
+    }
+    if value.contains('\0') {
+        return Err(Error::Invalid(format!("{field} must not contain NUL characters")));
+    }
+    Ok(value.to_string())
+}
+
+/// An optional URL: http(s) only, no spaces.
+pub fn url(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let ok = (v.starts_with("http://") || v.starts_with("https://"))
+        && v.len() > 8
+        && v.len() <= 2048
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    if ok { Ok(Some(v.to_string())) } else { Err(Error::invalid(field, shorten(v), "expected an http:// or https:// URL")) }
+}
+
+/// A calendar date `YYYY-MM-DD` that exists.
+pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
+    let v = value.trim();
+    if v.len() == 10
+        && let Ok(d) = NaiveDate::parse_from_str(v, "%Y-%m-%d")
+    {
+        return Ok(d);
+    }
+    Err(Error::invalid(field, shorten(value), "expected a real calendar date as YYYY-MM-DD"))
+}
+
+/// A publication or retrieval time: a date `YYYY-MM-DD`, or an RFC 3339
+/// time, normalised to UTC `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn timestamp(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    if v.len() == 10 {
+        return date(field, v).map(|d| d.format("%Y-%m-%d").to_string());
+    }
+    match chrono::DateTime::parse_from_rfc3339(v) {
+        Ok(t) => Ok(t.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        Err(_) => Err(Error::invalid(
+            field,
+            shorten(value),
+            "expected a date YYYY-MM-DD or an RFC 3339 time such as 2017-05-09T14:03:00Z",
+        )),
+    }
+}
+
+/// An event's date: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a range `A..B` of
+/// such. Returns (first day, last day, precision).
+pub fn event_date(field: &str, value: &str) -> Result<(NaiveDate, NaiveDate, &'static str)> {
+    let bad = || {
+        Error::invalid(
+            field,
+            shorten(value),
+            "expected YYYY-MM-DD, YYYY-MM or YYYY, or a range such as 2017-04-26..2017-04-27, of real dates",
+        )
+    };
+    let one = |s: &str| -> Result<(NaiveDate, NaiveDate, &'static str)> {
+        let parts: Vec<&str> = s.split('-').collect();
+        let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+        match parts.as_slice() {
+            [y] => {
+                let y = num(y, 4).ok_or_else(bad)? as i32;
+                Ok((NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?, NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?, "year"))
+            }
+            [y, m] => {
+                let (y, m) = (num(y, 4).ok_or_else(bad)? as i32, num(m, 2).ok_or_else(bad)?);
+                let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
+                let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+                Ok((first, next.ok_or_else(bad)?.pred_opt().ok_or_else(bad)?, "month"))
+            }
+            [_, _, _] => {
+                let d = date(field, s).map_err(|_| bad())?;
+                Ok((d, d, "day"))
+            }
+            _ => Err(bad()),
+        }
+    };
+    let v = value.trim();
+    match v.split_once("..") {
+        None => one(v),
+        Some((a, b)) => {
+            let (start, _, p1) = one(a)?;
+            let (_, end, p2) = one(b)?;
+            if end < start {
+                return Err(Error::Invalid(format!("invalid {field} '{}': the range ends before it starts", shorten(value))));
+            }
+            Ok((start, end, if p1 == "day" && p2 == "day" { "day" } else { "range" }))
+        }
+    }
+}
+
+/// A coordinate as a decimal string within ±`limit` (90 for latitude, 180 for longitude).
+pub fn coordinate(field: &str, value: &str, limit: f64) -> Result<String> {
+    let v = value.trim();
+    let shape_ok = {
+        let digits = v.strip_prefix('-').unwrap_or(v);
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
+        !int.is_empty()
+            && int.len() <= 3
+            && !frac.is_empty()
+            && frac.len() <= 10
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    match v.parse::<f64>() {
+        Ok(x) if shape_ok && x.abs() <= limit => Ok(v.to_string()),
+        _ => Err(Error::invalid(field, shorten(value), format!("expected a decimal number from -{limit} to {limit}, such as 16.2717"))),
+    }
+}
+
+/// Cuts a long value for an error message.
+pub fn shorten(value: &str) -> String {
+    if value.chars().count() <= 60 {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(57).collect();
+        format!("{head}...")
+    }
+}
+
+// ----- journal bodies ----------------------------------------------------
+//
+// Each op's body is one of these structs, serialised to canonical JSON.
+// Amend bodies carry the whole new state, so every revision is complete on
+// its own; `reason` is the analyst's note for the change.
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InitBody {
+    pub ledger_id: String,
+    pub version: String,
+    pub demo: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceBody {
+    pub name: String,
+    pub kind: SourceKind,
+    pub grade: Grade,
+    pub url: Option<String>,
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActorBody {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventBody {
+    pub title: String,
+    pub date: String,
+    pub place: Option<String>,
+    pub region: Option<String>,
+    pub country: Option<String>,
+    pub lat: Option<String>,
+    pub lon: Option<String>,
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capture {
+    pub sha256: String,
+    pub name: String,
+    pub size: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportBody {
+    pub source: String,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub retrieved: String,
+    pub language: Option<String>,
+    pub text: Option<String>,
+    pub capture: Option<Capture>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimBody {
+    pub event: String,
+    pub report: String,
+    pub kind: Kind,
+    pub subject: String,
+    pub phrase: Option<String>,
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+    pub point: Option<i64>,
+    pub actor: Option<String>,
+    pub actor_desc: Option<String>,
+    pub stance: Option<Stance>,
+    pub origin: String,
+    pub hedge: Hedge,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetractBody {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionBody {
+    pub event: String,
+    pub kind: Kind,
+    pub subject: String,
+    pub value: i64,
+    pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for ok in ["ap", "lwj", "almoustarat-2017-05-07", "a", "0day", "x.y_z"] {
+            assert!(slug("slug", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-ap", "AP", "a b", "é", "a/b", &"x".repeat(65), "_x", "x;drop"] {
+            assert!(slug("slug", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates() {
+        assert!(date("--published", "2017-02-30").is_err());
+        assert!(date("--published", "2017-2-3").is_err());
+        assert_eq!(date("--published", "2016-02-29").unwrap().to_string(), "2016-02-29");
+        assert_eq!(timestamp("t", "2017-05-09T16:03:00+02:00").unwrap(), "2017-05-09T14:03:00Z");
+        assert!(timestamp("t", "yesterday").is_err());
+        let (s, e, p) = event_date("--date", "2017-04-26..2017-04-27").unwrap();
+        assert_eq!((s.to_string(), e.to_string(), p), ("2017-04-26".into(), "2017-04-27".into(), "day"));
+        let (s, e, p) = event_date("--date", "2017-02").unwrap();
+        assert_eq!((s.to_string(), e.to_string(), p), ("2017-02-01".into(), "2017-02-28".into(), "month"));
+        assert_eq!(event_date("--date", "2017").unwrap().2, "year");
+        for bad in ["2017-02-30", "2017-04-27..2017-04-26", "17-05-07", "2017-13", "", "..", "2017-05-07..x"] {
+            assert!(event_date("--date", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn coordinates_and_urls() {
+        assert_eq!(coordinate("--lat", "16.2717", 90.0).unwrap(), "16.2717");
+        assert!(coordinate("--lat", "-0.5", 90.0).is_ok());
+        for bad in ["91", "1e2", "abc", "NaN", "inf", "12.", ".5", "+3"] {
+            assert!(coordinate("--lat", bad, 90.0).is_err(), "{bad}");
+        }
+        assert!(url("--url", Some("https://example.org/a")).unwrap().is_some());
+        assert!(url("--url", Some("javascript:alert(1)")).is_err());
+        assert_eq!(url("--url", Some("  ")).unwrap(), None);
+    }
+
+    #[test]
+    fn enums_name_what_they_accept() {
+        let e = Grade::parse_letter("--grade", "Z").unwrap_err().to_string();
+        assert_eq!(e, "invalid --grade 'Z': expected one of A, B, C, D, E, F");
+        assert_eq!(Grade::parse_letter("--grade", "b").unwrap(), Grade::B);
+        assert_eq!(Kind::parse("--kind", "Killed").unwrap(), Kind::Killed);
+        assert!(SourceKind::parse("--kind", "blog").unwrap_err().to_string().contains("news-agency"));
+    }
+
+    #[test]
+    fn folding() {
+        assert_eq!(fold("  Malian   Soldiers "), "malian soldiers");
+        assert!(name("--name", "a\u{7}b").is_err());
+        assert!(name("--name", " ").is_err());
+        assert!(name("--name", &"x".repeat(501)).is_err());
+    }
+}
