@@ -16,3 +16,4 @@ pub mod journal;
 pub mod ledger;
 pub mod model;
 pub mod quantity;
+pub mod reconcile;

@@ -1,7 +1,7 @@
 use super::Ctx;
 use crate::bulk;
 use crate::error::{Error, Result};
-use crate::ledger::{Ledger, query};
+use crate::ledger::Ledger;
 use std::path::PathBuf;
 
 /// The bundled sample: reports on five 2017 incidents in Mali
@@ -41,16 +41,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             path.display(), done.sources, done.actors, done.events, done.reports, done.claims, done.decisions, head.seq, head.hash
         );
     }
-    let events = query::events(ledger.conn())?;
-    let claims = query::claims(ledger.conn(), &query::ClaimFilter::default())?;
-    ctx.emit(&claims, |out| {
-        for e in &events {
-            writeln!(out, "{} — {}", e.slug, e.title)?;
-            for c in claims.iter().filter(|c| c.event == e.slug) {
-                let value = c.phrase.clone().or(c.actor.clone()).unwrap_or_default();
-                writeln!(out, "  {:<5} {:<15} {:<18} {:<16} origin {} via {}", c.id, c.kind, c.subject, value, c.origin, c.source)?;
-            }
-        }
-        Ok(())
-    })
+    let all = super::reconcile::reconcile_all(ledger.conn(), None, &Default::default())?;
+    let estimates: Vec<_> = all.iter().map(|(_, e)| e).collect();
+    ctx.emit(&estimates, |out| super::reconcile::render(out, &all))
 }

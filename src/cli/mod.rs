@@ -7,12 +7,14 @@
 mod actor;
 mod checkpoint;
 mod claim;
+mod decide;
 mod demo;
 mod event;
 mod export;
 mod import;
 mod init;
 mod log;
+mod reconcile;
 mod report;
 mod source;
 mod verify;
@@ -59,6 +61,8 @@ enum Command {
     Report(report::Command),
     #[command(subcommand)]
     Claim(claim::Command),
+    Decide(decide::Args),
+    Reconcile(reconcile::Args),
     Log(log::Args),
     Verify(verify::Args),
     Checkpoint(checkpoint::Args),
@@ -121,6 +125,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Event(c) => event::run(&ctx, c),
         Command::Report(c) => report::run(&ctx, c),
         Command::Claim(c) => claim::run(&ctx, c),
+        Command::Decide(a) => decide::run(&ctx, a),
+        Command::Reconcile(a) => reconcile::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),

@@ -1,0 +1,33 @@
+use super::Ctx;
+use crate::actions::{self, DecisionInput};
+use crate::error::Result;
+
+/// Record an analyst's adjudication of a conflicting group
+///
+/// `reconcile` then shows the group as decided with this value, and flags
+/// the decision stale if a later claim's interval does not contain it.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The event
+    #[arg(long)]
+    event: String,
+    /// The claim kind of the group, such as killed
+    #[arg(long)]
+    kind: String,
+    /// The group's subject [default: total]
+    #[arg(long)]
+    subject: Option<String>,
+    /// The value decided on
+    #[arg(long)]
+    value: i64,
+    /// Why: the evidence and reasoning
+    #[arg(long)]
+    reason: String,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
+    let mut ledger = ctx.open()?;
+    let input = DecisionInput { event: a.event, kind: a.kind, subject: a.subject, value: a.value, reason: a.reason };
+    let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_decision(tx, &input))?;
+    ctx.emit(&entry, |out| writeln!(out, "recorded decision {} (seq {})", entry.entity, entry.seq))
+}

@@ -1,0 +1,178 @@
+use super::{Ctx, interval, style};
+use crate::error::{Error, Result};
+use crate::ledger::query::{self, ClaimFilter, EventView};
+use crate::model::Grade;
+use crate::reconcile::{self, Estimate, EventEstimates, Options, Policy};
+use rusqlite::Connection;
+use std::io::Write;
+
+/// Reconcile conflicting reports into low / best / high estimates
+///
+/// Groups current claims by event, kind and subject; keeps the latest claim
+/// of each origin; counts each origin once; finds the range most origins
+/// agree on; and names the outliers. Responsibility is summarised per actor.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this event
+    event: Option<String>,
+    /// How the best value is chosen
+    #[arg(long, value_enum, default_value_t = Policy::Majority)]
+    policy: Policy,
+    /// Leave out sources graded below this letter (A best, F worst)
+    #[arg(long, value_name = "GRADE")]
+    min_grade: Option<String>,
+    /// Leave out alleged claims
+    #[arg(long)]
+    no_alleged: bool,
+}
+
+impl Args {
+    pub fn options(&self) -> Result<Options> {
+        Ok(Options {
+            policy: self.policy,
+            min_grade: self.min_grade.as_deref().map(|g| Grade::parse_letter("--min-grade", g)).transpose()?,
+            no_alleged: self.no_alleged,
+        })
+    }
+}
+
+/// Reconciles one event, or all of them in date order.
+pub fn reconcile_all(conn: &Connection, event: Option<&str>, opts: &Options) -> Result<Vec<(EventView, EventEstimates)>> {
+    let events = match event {
+        Some(slug) => vec![query::event(conn, slug)?.ok_or_else(|| Error::unknown("event", slug, "see `tally event list`"))?],
+        None => query::events(conn)?,
+    };
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let claims = query::claims(conn, &ClaimFilter { event: Some(&e.slug), ..Default::default() })?;
+        let decisions = query::decisions(conn, Some(&e.slug))?;
+        let est = reconcile::reconcile_event(&e.slug, &claims, &decisions, opts);
+        out.push((e, est));
+    }
+    Ok(out)
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let opts = args.options()?;
+    let ledger = ctx.open()?;
+    let all = reconcile_all(ledger.conn(), args.event.as_deref(), &opts)?;
+    let estimates: Vec<&EventEstimates> = all.iter().map(|(_, e)| e).collect();
+    ctx.emit(&estimates, |out| render(out, &all))
+}
+
+/// Human rendering of reconciled events.
+pub fn render(out: &mut dyn Write, all: &[(EventView, EventEstimates)]) -> std::io::Result<()> {
+    for (event, est) in all {
+        let place = [event.place.as_deref(), event.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        writeln!(out, "{}{}{} — {} ({}{})", style::BOLD.render(), event.slug, style::BOLD.render_reset(), event.title, super::event::when(event), if place.is_empty() { String::new() } else { format!(", {place}") })?;
+        if est.estimates.is_empty() && est.responsibility.is_empty() {
+            writeln!(out, "  no current claims\n")?;
+            continue;
+        }
+        for e in &est.estimates {
+            render_estimate(out, e)?;
+        }
+        for r in &est.responsibility {
+            let who = match &r.actor_desc {
+                Some(d) => format!("{} ({d})", r.actor),
+                None => r.actor.clone(),
+            };
+            let mut parts = Vec::new();
+            if !r.claimed_by.is_empty() {
+                parts.push(format!("claimed via {}", r.claimed_by.join(", ")));
+            }
+            if !r.attributed_by.is_empty() {
+                parts.push(format!("attributed by {}", r.attributed_by.join(", ")));
+            }
+            if !r.denied_by.is_empty() {
+                parts.push(format!("denied via {}", r.denied_by.join(", ")));
+            }
+            writeln!(out, "  responsibility: {who} — {}{}{}: {}", status_style(&r.status).render(), r.status.to_uppercase(), status_style(&r.status).render_reset(), parts.join("; "))?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn status_style(status: &str) -> anstyle::Style {
+    match status {
+        "agreed" | "claimed" | "decided" => style::OK,
+        "conflict" | "contested" | "denied" => style::BAD,
+        _ => style::WARN,
+    }
+}
+
+const BAR: usize = 32;
+
+fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
+    let st = status_style(&e.status);
+    let best = e.best.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
+    let range = match (e.low, e.high) {
+        (Some(l), h) => interval(Some(l), h),
+        _ => "-".into(),
+    };
+    let how = match &e.decision {
+        Some(d) => format!("decision {}", d.id),
+        None => e.policy.clone(),
+    };
+    write!(out, "  {} · {}  {}{}{}  best {best} ({how})  range {range}  {} origin{}",
+        e.kind, e.subject, st.render(), e.status.to_uppercase(), st.render_reset(), e.origins, if e.origins == 1 { "" } else { "s" })?;
+    if !e.outliers.is_empty() {
+        write!(out, "; outliers: {}", e.outliers.join(", "))?;
+    }
+    writeln!(out)?;
+    if let Some(d) = &e.decision {
+        let stale = if d.stale { format!(" {}STALE{}: a later claim disagrees", style::BAD.render(), style::BAD.render_reset()) } else { String::new() };
+        writeln!(out, "    decision {} = {}: {}{stale}", d.id, d.value, d.reason)?;
+    }
+    // A shared axis from 0 to a little past the largest finite bound.
+    let top = e.claims.iter().flat_map(|c| [Some(c.low), c.high]).flatten().max().unwrap_or(1).max(1);
+    let top = top + top / 5 + 1;
+    let col = |v: i64| ((v.min(top) as f64 / top as f64) * (BAR - 1) as f64).round() as usize;
+    let (m_lo, m_hi) = e.majority.as_ref().map(|m| (col(m.low), m.high.map(col).unwrap_or(BAR - 1))).unwrap_or((BAR, BAR));
+    for c in &e.claims {
+        let (lo, hi) = (col(c.low), c.high.map(col));
+        let mut cells: Vec<char> = vec![' '; BAR];
+        match hi {
+            Some(h) if h == lo => cells[lo] = '●',
+            Some(h) => {
+                cells[lo] = '├';
+                cells[lo + 1..h].iter_mut().for_each(|x| *x = '─');
+                cells[h] = '┤';
+            }
+            None => {
+                cells[lo] = '├';
+                cells[lo + 1..BAR - 1].iter_mut().for_each(|x| *x = '─');
+                cells[BAR - 1] = '→';
+            }
+        }
+        let counted = c.counted;
+        let bar: String = cells
+            .iter()
+            .enumerate()
+            .map(|(i, ch)| {
+                if counted && c.in_majority && i >= m_lo && i <= m_hi && *ch != ' ' {
+                    format!("{}{ch}{}", style::HIGHLIGHT.render(), style::HIGHLIGHT.render_reset())
+                } else {
+                    ch.to_string()
+                }
+            })
+            .collect();
+        let phrase: String = c.phrase.clone().unwrap_or_default().chars().take(14).collect();
+        let origin: String = c.origin.chars().take(14).collect();
+        let note = match (&c.superseded_by, &c.excluded) {
+            (Some(by), _) => format!(" superseded by {by}"),
+            (_, Some(why)) => format!(" excluded: {why}"),
+            _ if c.hedge == "alleged" => " alleged".into(),
+            _ => String::new(),
+        };
+        let dim = if counted { anstyle::Style::new() } else { style::DIM };
+        writeln!(out, "    {}{:<5} {:<14} {:<14} {}{} |{bar}|{}{note}{}", dim.render(), c.id, origin, phrase, c.grade, dim.render_reset(), dim.render(), dim.render_reset())?;
+    }
+    if m_lo < BAR {
+        let mark: String = (0..BAR).map(|i| if i >= m_lo && i <= m_hi { '▔' } else { ' ' }).collect();
+        writeln!(out, "    {:<37} {}{mark}{} majority", "", style::HIGHLIGHT.render(), style::HIGHLIGHT.render_reset())?;
+    }
+    writeln!(out, "    {:<37}0{:>width$}", "", top, width = BAR + 1)?;
+    Ok(())
+}
