@@ -71,7 +71,8 @@ CREATE TABLE actors (
 CREATE TABLE actor_aliases (
     key   TEXT PRIMARY KEY,              -- lowercase, whitespace folded
     actor TEXT NOT NULL,
-    alias TEXT NOT NULL
+    alias TEXT NOT NULL,
+    given INTEGER NOT NULL               -- 1 for an alias given by the user, 0 for the slug or name
 ) STRICT;
 CREATE INDEX actor_aliases_actor ON actor_aliases (actor);
 

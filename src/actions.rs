@@ -9,8 +9,8 @@ use crate::error::{Error, Result};
 use crate::journal::{Entry, Op, sha256_hex};
 use crate::ledger::{Tx, query};
 use crate::model::{
-    self, ActorBody, Capture, ClaimBody, DecisionBody, EventBody, Grade, Hedge, Kind, ReportBody, RetractBody, SourceBody,
-    SourceKind, Stance,
+    self, ActorBody, Capture, ClaimBody, DecisionBody, EventBody, Grade, Hedge, Kind, ReportBody, RetractBody,
+    SourceBody, SourceKind, Stance,
 };
 use crate::quantity;
 use serde::{Deserialize, Serialize};
@@ -116,7 +116,9 @@ pub struct DecisionInput {
 }
 
 fn need<'a>(field: &str, v: &'a Option<String>) -> Result<&'a str> {
-    v.as_deref().filter(|s| !s.trim().is_empty()).ok_or_else(|| Error::Invalid(format!("{field} is required")))
+    v.as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| Error::Invalid(format!("{field} is required")))
 }
 
 fn reason(field: &str, v: Option<&str>) -> Result<Option<String>> {
@@ -128,7 +130,9 @@ fn reason(field: &str, v: Option<&str>) -> Result<Option<String>> {
 pub fn add_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
     let slug = model::slug("source slug", &i.slug)?;
     if query::source(tx.conn(), &slug)?.is_some() {
-        return Err(Error::Invalid(format!("source '{slug}' already exists; use `tally source amend` to change it")));
+        return Err(Error::Invalid(format!(
+            "source '{slug}' already exists; use `tally source amend` to change it"
+        )));
     }
     let body = SourceBody {
         name: model::name("--name", need("--name", &i.name)?)?,
@@ -156,8 +160,16 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
         },
         kind: SourceKind::parse("--kind", i.kind.as_deref().unwrap_or(&old.kind))?,
         grade: Grade::parse_letter("--grade", i.grade.as_deref().unwrap_or(&old.grade))?,
-        url: if i.url.is_some() { model::url("--url", i.url.as_deref())? } else { old.url.clone() },
-        note: if i.note.is_some() { model::opt_note("--note", i.note.as_deref())? } else { old.note.clone() },
+        url: if i.url.is_some() {
+            model::url("--url", i.url.as_deref())?
+        } else {
+            old.url.clone()
+        },
+        note: if i.note.is_some() {
+            model::opt_note("--note", i.note.as_deref())?
+        } else {
+            old.note.clone()
+        },
         reason: reason("--reason", i.reason.as_deref())?,
     };
     let unchanged = body.name == old.name
@@ -166,7 +178,10 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
         && body.url == old.url
         && body.note == old.note;
     if unchanged {
-        return Err(Error::Invalid(format!("nothing to amend: give at least one changed field for source '{}'", old.slug)));
+        return Err(Error::Invalid(format!(
+            "nothing to amend: give at least one changed field for source '{}'",
+            old.slug
+        )));
     }
     tx.append(Op::SourceAmend, &old.slug, &body)
 }
@@ -178,7 +193,9 @@ fn check_aliases(tx: &Tx, slug: &str, names: &[&str]) -> Result<()> {
         if let Some(owner) = query::alias_owner(tx.conn(), n)?
             && owner != slug
         {
-            return Err(Error::Invalid(format!("--alias '{n}' already names actor '{owner}'; an alias must name one actor")));
+            return Err(Error::Invalid(format!(
+                "--alias '{n}' already names actor '{owner}'; an alias must name one actor"
+            )));
         }
     }
     Ok(())
@@ -198,23 +215,33 @@ fn aliases(list: &[String]) -> Result<Vec<String>> {
 pub fn add_actor(tx: &mut Tx, i: &ActorInput) -> Result<Entry> {
     let slug = model::slug("actor slug", &i.slug)?;
     if query::actor(tx.conn(), &slug)?.is_some() {
-        return Err(Error::Invalid(format!("actor '{slug}' already exists; use `tally actor amend` to change it")));
+        return Err(Error::Invalid(format!(
+            "actor '{slug}' already exists; use `tally actor amend` to change it"
+        )));
     }
     if model::fold(&slug) == "unknown" {
-        return Err(Error::Invalid("actor slug 'unknown' is reserved for unattributed acts".into()));
+        return Err(Error::Invalid(
+            "actor slug 'unknown' is reserved for unattributed acts".into(),
+        ));
     }
     let name = model::name("--name", need("--name", &i.name)?)?;
     let aliases = aliases(&i.aliases)?;
     let mut all: Vec<&str> = vec![&slug, &name];
     all.extend(aliases.iter().map(String::as_str));
     check_aliases(tx, &slug, &all)?;
-    let body = ActorBody { name, aliases, note: model::opt_note("--note", i.note.as_deref())?, reason: None };
+    let body = ActorBody {
+        name,
+        aliases,
+        note: model::opt_note("--note", i.note.as_deref())?,
+        reason: None,
+    };
     tx.append(Op::ActorAdd, &slug, &body)
 }
 
 /// Amends an actor; `aliases` are added to the existing ones.
 pub fn amend_actor(tx: &mut Tx, i: &ActorInput, remove: &[String]) -> Result<Entry> {
-    let old = query::actor(tx.conn(), &i.slug)?.ok_or_else(|| Error::unknown("actor", &i.slug, "see `tally actor list`"))?;
+    let old =
+        query::actor(tx.conn(), &i.slug)?.ok_or_else(|| Error::unknown("actor", &i.slug, "see `tally actor list`"))?;
     let name = match &i.name {
         Some(n) => model::name("--name", n)?,
         None => old.name.clone(),
@@ -224,7 +251,10 @@ pub fn amend_actor(tx: &mut Tx, i: &ActorInput, remove: &[String]) -> Result<Ent
         let before = list.len();
         list.retain(|a| model::fold(a) != model::fold(r));
         if list.len() == before {
-            return Err(Error::Invalid(format!("--remove-alias '{r}' is not an alias of actor '{}'", old.slug)));
+            return Err(Error::Invalid(format!(
+                "--remove-alias '{r}' is not an alias of actor '{}'",
+                old.slug
+            )));
         }
     }
     list.extend(i.aliases.iter().cloned());
@@ -232,11 +262,23 @@ pub fn amend_actor(tx: &mut Tx, i: &ActorInput, remove: &[String]) -> Result<Ent
     let mut all: Vec<&str> = vec![&old.slug, &name];
     all.extend(aliases.iter().map(String::as_str));
     check_aliases(tx, &old.slug, &all)?;
-    let note = if i.note.is_some() { model::opt_note("--note", i.note.as_deref())? } else { old.note.clone() };
+    let note = if i.note.is_some() {
+        model::opt_note("--note", i.note.as_deref())?
+    } else {
+        old.note.clone()
+    };
     if name == old.name && aliases == old.aliases && note == old.note {
-        return Err(Error::Invalid(format!("nothing to amend: give at least one changed field for actor '{}'", old.slug)));
+        return Err(Error::Invalid(format!(
+            "nothing to amend: give at least one changed field for actor '{}'",
+            old.slug
+        )));
     }
-    let body = ActorBody { name, aliases, note, reason: reason("--reason", i.reason.as_deref())? };
+    let body = ActorBody {
+        name,
+        aliases,
+        note,
+        reason: reason("--reason", i.reason.as_deref())?,
+    };
     tx.append(Op::ActorAmend, &old.slug, &body)
 }
 
@@ -267,16 +309,24 @@ fn event_body(i: &EventInput, base: Option<&EventBody>) -> Result<EventBody> {
     let date = match (&i.date, base) {
         (Some(d), _) => d.trim().to_string(),
         (None, Some(b)) => b.date.clone(),
-        (None, None) => return Err(Error::Invalid("--date is required (YYYY-MM-DD, or a range A..B)".into())),
+        (None, None) => {
+            return Err(Error::Invalid(
+                "--date is required (YYYY-MM-DD, or a range A..B)".into(),
+            ));
+        }
     };
     model::event_date("--date", &date)?;
     let coord = |field: &str, v: Option<String>, limit: f64| -> Result<Option<String>> {
-        v.filter(|s| !s.trim().is_empty()).map(|s| model::coordinate(field, &s, limit)).transpose()
+        v.filter(|s| !s.trim().is_empty())
+            .map(|s| model::coordinate(field, &s, limit))
+            .transpose()
     };
     let lat = coord("--lat", pick(&i.lat, base.map(|b| &b.lat)), 90.0)?;
     let lon = coord("--lon", pick(&i.lon, base.map(|b| &b.lon)), 180.0)?;
     if lat.is_some() != lon.is_some() {
-        return Err(Error::Invalid("--lat and --lon go together: give both or neither".into()));
+        return Err(Error::Invalid(
+            "--lat and --lon go together: give both or neither".into(),
+        ));
     }
     Ok(EventBody {
         title,
@@ -294,7 +344,9 @@ fn event_body(i: &EventInput, base: Option<&EventBody>) -> Result<EventBody> {
 pub fn add_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
     let slug = model::slug("event slug", &i.slug)?;
     if query::event(tx.conn(), &slug)?.is_some() {
-        return Err(Error::Invalid(format!("event '{slug}' already exists; use `tally event amend` to change it")));
+        return Err(Error::Invalid(format!(
+            "event '{slug}' already exists; use `tally event amend` to change it"
+        )));
     }
     let body = event_body(i, None)?;
     tx.append(Op::EventAdd, &slug, &body)
@@ -302,11 +354,21 @@ pub fn add_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
 
 pub fn amend_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
     let old = query::need_event(tx.conn(), "event slug", &i.slug)?;
-    let latest = query::history(tx.conn(), &old.slug)?.pop().ok_or_else(|| Error::Integrity(format!("event {} has no journal entry", old.slug)))?;
+    let latest = query::history(tx.conn(), &old.slug)?
+        .pop()
+        .ok_or_else(|| Error::Integrity(format!("event {} has no journal entry", old.slug)))?;
     let base: EventBody = serde_json::from_value(latest.body).map_err(|e| Error::Integrity(e.to_string()))?;
     let mut body = event_body(i, Some(&base))?;
-    if body == (EventBody { reason: None, ..base.clone() }) {
-        return Err(Error::Invalid(format!("nothing to amend: give at least one changed field for event '{}'", old.slug)));
+    if body
+        == (EventBody {
+            reason: None,
+            ..base.clone()
+        })
+    {
+        return Err(Error::Invalid(format!(
+            "nothing to amend: give at least one changed field for event '{}'",
+            old.slug
+        )));
     }
     body.reason = reason("--reason", i.reason.as_deref())?;
     tx.append(Op::EventAmend, &old.slug, &body)
@@ -317,7 +379,11 @@ pub fn amend_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
 fn capture(tx: &mut Tx, file: &CaptureFile) -> Result<Capture> {
     let sha256 = sha256_hex(&file.bytes);
     tx.put_blob(&sha256, &file.bytes)?;
-    Ok(Capture { sha256, name: model::name("--capture", &file.name)?, size: file.bytes.len() as i64 })
+    Ok(Capture {
+        sha256,
+        name: model::name("--capture", &file.name)?,
+        size: file.bytes.len() as i64,
+    })
 }
 
 /// What `report add` recorded.
@@ -335,7 +401,11 @@ pub fn add_report(tx: &mut Tx, i: &ReportInput, event: Option<&str>, at: &str) -
         source: source.slug,
         title: model::opt_name("--title", i.title.as_deref())?,
         url: model::url("--url", i.url.as_deref())?,
-        published: i.published.as_deref().map(|p| model::timestamp("--published", p)).transpose()?,
+        published: i
+            .published
+            .as_deref()
+            .map(|p| model::timestamp("--published", p))
+            .transpose()?,
         retrieved: match &i.retrieved {
             Some(r) => model::timestamp("--retrieved", r)?,
             None => at.to_string(),
@@ -380,17 +450,25 @@ pub fn amend_report(tx: &mut Tx, id: &str, i: &ReportInput) -> Result<Entry> {
         source: old.source.clone(),
         title: model::opt_name("--title", keep(&i.title, &old.title).as_deref())?,
         url: model::url("--url", keep(&i.url, &old.url).as_deref())?,
-        published: keep(&i.published, &old.published).map(|p| model::timestamp("--published", &p)).transpose()?,
+        published: keep(&i.published, &old.published)
+            .map(|p| model::timestamp("--published", &p))
+            .transpose()?,
         retrieved: match &i.retrieved {
             Some(r) => model::timestamp("--retrieved", r)?,
             None => old.retrieved.clone(),
         },
         language: model::opt_name("--language", keep(&i.language, &old.language).as_deref())?,
-        text: keep(&i.text, &old.text).map(|t| model::text("--text", &t)).transpose()?,
+        text: keep(&i.text, &old.text)
+            .map(|t| model::text("--text", &t))
+            .transpose()?,
         capture: match &i.capture {
             Some(f) => Some(capture(tx, f)?),
             None => match (&old.capture_sha256, &old.capture_name, old.capture_size) {
-                (Some(s), Some(n), Some(z)) => Some(Capture { sha256: s.clone(), name: n.clone(), size: z }),
+                (Some(s), Some(n), Some(z)) => Some(Capture {
+                    sha256: s.clone(),
+                    name: n.clone(),
+                    size: z,
+                }),
                 _ => None,
             },
         },
@@ -404,7 +482,9 @@ pub fn amend_report(tx: &mut Tx, id: &str, i: &ReportInput) -> Result<Entry> {
         && body.text == old.text
         && body.capture.as_ref().map(|c| &c.sha256) == old.capture_sha256.as_ref();
     if unchanged {
-        return Err(Error::Invalid(format!("nothing to amend: give at least one changed field for report '{id}'")));
+        return Err(Error::Invalid(format!(
+            "nothing to amend: give at least one changed field for report '{id}'"
+        )));
     }
     tx.append(Op::ReportAmend, id, &body)
 }
@@ -420,7 +500,10 @@ fn resolve_origin(tx: &Tx, origin: &str) -> Result<String> {
     {
         return Ok(slug);
     }
-    if let Some(s) = query::sources(tx.conn())?.into_iter().find(|s| model::fold(&s.name) == model::fold(&origin)) {
+    if let Some(s) = query::sources(tx.conn())?
+        .into_iter()
+        .find(|s| model::fold(&s.name) == model::fold(&origin))
+    {
         return Ok(s.slug);
     }
     if let Some(a) = query::resolve_actor(tx.conn(), &origin)? {
@@ -434,20 +517,35 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
     let event = match (&i.event, base) {
         (Some(e), _) => query::need_event(tx.conn(), "--event", e)?.slug,
         (None, Some(b)) => b.event.clone(),
-        (None, None) => return Err(Error::Invalid("--event is required: the event the claim is about".into())),
+        (None, None) => {
+            return Err(Error::Invalid(
+                "--event is required: the event the claim is about".into(),
+            ));
+        }
     };
     let report = match (&i.report, base) {
         (Some(r), None) => query::need_report(tx.conn(), "--report", r)?,
         (Some(r), Some(b)) if *r != b.report => {
-            return Err(Error::Invalid("--report cannot be amended: a claim's provenance is fixed; add a new claim".into()));
+            return Err(Error::Invalid(
+                "--report cannot be amended: a claim's provenance is fixed; add a new claim".into(),
+            ));
         }
         (_, Some(b)) => query::need_report(tx.conn(), "--report", &b.report)?,
-        (None, None) => return Err(Error::Invalid("--report is required: no claim without provenance".into())),
+        (None, None) => {
+            return Err(Error::Invalid(
+                "--report is required: no claim without provenance".into(),
+            ));
+        }
     };
     let kind = match (&i.kind, base) {
         (Some(k), _) => Kind::parse("--kind", k)?,
         (None, Some(b)) => b.kind,
-        (None, None) => return Err(Error::Invalid(format!("--kind is required: one of {}", Kind::accepted()))),
+        (None, None) => {
+            return Err(Error::Invalid(format!(
+                "--kind is required: one of {}",
+                Kind::accepted()
+            )));
+        }
     };
     let subject = match (&i.subject, base) {
         (Some(s), _) => model::name("--subject", s)?,
@@ -493,17 +591,24 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
     };
     if kind == Kind::Responsibility {
         if i.count.is_some() || i.low.is_some() || i.high.is_some() {
-            return Err(Error::Invalid("--count/--low/--high do not apply to a responsibility claim; give --actor and --stance".into()));
+            return Err(Error::Invalid(
+                "--count/--low/--high do not apply to a responsibility claim; give --actor and --stance".into(),
+            ));
         }
         let actor = match (&i.actor, base.and_then(|b| b.actor.as_ref())) {
             (Some(a), _) if model::fold(a) == "unknown" => "unknown".to_string(),
             (Some(a), _) => resolve_actor(tx, "--actor", a)?,
             (None, Some(a)) => a.clone(),
             (None, None) => {
-                return Err(Error::Invalid("--actor is required for a responsibility claim: an actor's slug or alias, or 'unknown'".into()));
+                return Err(Error::Invalid(
+                    "--actor is required for a responsibility claim: an actor's slug or alias, or 'unknown'".into(),
+                ));
             }
         };
-        body.actor_desc = model::opt_name("--actor-desc", keep(&i.actor_desc, base.map(|b| &b.actor_desc)).as_deref())?;
+        body.actor_desc = model::opt_name(
+            "--actor-desc",
+            keep(&i.actor_desc, base.map(|b| &b.actor_desc)).as_deref(),
+        )?;
         body.stance = Some(match (&i.stance, base.and_then(|b| b.stance)) {
             (Some(s), _) => Stance::parse("--stance", s)?,
             (None, Some(s)) => s,
@@ -514,7 +619,9 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
         body.actor = Some(actor);
     } else {
         if i.actor.is_some() || i.stance.is_some() {
-            return Err(Error::Invalid(format!("--actor/--stance apply only to --kind responsibility, not to {kind}")));
+            return Err(Error::Invalid(format!(
+                "--actor/--stance apply only to --kind responsibility, not to {kind}"
+            )));
         }
         // A new phrase is read afresh; new bounds alone adjust the old phrase.
         let (phrase, low, high) = match base {
@@ -553,7 +660,9 @@ pub fn add_claim_record(tx: &mut Tx, i: &ClaimInput) -> Result<Vec<Entry>> {
 pub fn current_claim_body(tx: &Tx, id: &str) -> Result<ClaimBody> {
     let view = query::need_claim(tx.conn(), "claim id", id)?;
     if view.retracted {
-        return Err(Error::Invalid(format!("claim '{id}' is retracted; add a new claim instead")));
+        return Err(Error::Invalid(format!(
+            "claim '{id}' is retracted; add a new claim instead"
+        )));
     }
     let entries = query::history(tx.conn(), id)?;
     let latest = entries
@@ -565,19 +674,23 @@ pub fn current_claim_body(tx: &Tx, id: &str) -> Result<ClaimBody> {
 }
 
 pub fn amend_claim(tx: &mut Tx, id: &str, i: &ClaimInput, why: &str) -> Result<Entry> {
-    let why = model::opt_note("--reason", Some(why))?.ok_or_else(|| Error::Invalid("--reason is required: say why the claim changes".into()))?;
+    let why = model::opt_note("--reason", Some(why))?
+        .ok_or_else(|| Error::Invalid("--reason is required: say why the claim changes".into()))?;
     let mut base = current_claim_body(tx, id)?;
     base.reason = None;
     let mut body = claim_body(tx, i, Some(&base))?;
     if body == base {
-        return Err(Error::Invalid(format!("nothing to amend: give at least one changed field for claim '{id}'")));
+        return Err(Error::Invalid(format!(
+            "nothing to amend: give at least one changed field for claim '{id}'"
+        )));
     }
     body.reason = Some(why);
     tx.append(Op::ClaimAmend, id, &body)
 }
 
 pub fn retract_claim(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
-    let why = model::opt_note("--reason", Some(why))?.ok_or_else(|| Error::Invalid("--reason is required: say why the claim is retracted".into()))?;
+    let why = model::opt_note("--reason", Some(why))?
+        .ok_or_else(|| Error::Invalid("--reason is required: say why the claim is retracted".into()))?;
     current_claim_body(tx, id)?;
     tx.append(Op::ClaimRetract, id, &RetractBody { reason: why })
 }
@@ -588,22 +701,41 @@ pub fn add_decision(tx: &mut Tx, i: &DecisionInput) -> Result<Entry> {
     let event = query::need_event(tx.conn(), "--event", &i.event)?.slug;
     let kind = Kind::parse("--kind", &i.kind)?;
     if kind == Kind::Responsibility {
-        return Err(Error::Invalid("--kind responsibility cannot be decided by value; choose a count kind".into()));
+        return Err(Error::Invalid(
+            "--kind responsibility cannot be decided by value; choose a count kind".into(),
+        ));
     }
     let subject = model::name("--subject", i.subject.as_deref().unwrap_or("total"))?;
     if !(0..=quantity::MAX_NUMBER).contains(&i.value) {
-        return Err(Error::invalid("--value", i.value, format!("expected a whole number from 0 to {}", quantity::MAX_NUMBER)));
+        return Err(Error::invalid(
+            "--value",
+            i.value,
+            format!("expected a whole number from 0 to {}", quantity::MAX_NUMBER),
+        ));
     }
-    let has_claims = query::claims(tx.conn(), &query::ClaimFilter { event: Some(&event), ..Default::default() })?
-        .iter()
-        .any(|c| c.kind == kind.as_str() && model::fold(&c.subject) == model::fold(&subject));
+    let has_claims = query::claims(
+        tx.conn(),
+        &query::ClaimFilter {
+            event: Some(&event),
+            ..Default::default()
+        },
+    )?
+    .iter()
+    .any(|c| c.kind == kind.as_str() && model::fold(&c.subject) == model::fold(&subject));
     if !has_claims {
         return Err(Error::Invalid(format!(
             "event '{event}' has no current {kind} claims about '{subject}': --kind and --subject must name a reconciled group"
         )));
     }
-    let reason = model::opt_note("--reason", Some(&i.reason))?.ok_or_else(|| Error::Invalid("--reason is required".into()))?;
-    let body = DecisionBody { event, kind, subject, value: i.value, reason };
+    let reason =
+        model::opt_note("--reason", Some(&i.reason))?.ok_or_else(|| Error::Invalid("--reason is required".into()))?;
+    let body = DecisionBody {
+        event,
+        kind,
+        subject,
+        value: i.value,
+        reason,
+    };
     let id = format!("d{}", query::next_num(tx.conn(), "decisions")?);
     tx.append(Op::DecisionAdd, &id, &body)
 }
@@ -617,15 +749,19 @@ pub fn parse_compact(field: &str, s: &str) -> Result<ClaimInput> {
     let bad = |why: &str| Error::Invalid(format!("invalid {field} '{}': {why}", model::shorten(s)));
     let mut parts = s.split(';');
     let head = parts.next().unwrap_or_default();
-    let (lhs, value) = head
-        .split_once('=')
-        .ok_or_else(|| bad("expected KIND[:SUBJECT]=VALUE[;key=value…], such as killed:civilians=at least 7;origin=army"))?;
+    let (lhs, value) = head.split_once('=').ok_or_else(|| {
+        bad("expected KIND[:SUBJECT]=VALUE[;key=value…], such as killed:civilians=at least 7;origin=army")
+    })?;
     let (kind, subject) = match lhs.split_once(':') {
         Some((k, s)) => (k.trim(), Some(s.trim().to_string())),
         None => (lhs.trim(), None),
     };
     let kind = Kind::parse(field, kind)?;
-    let mut c = ClaimInput { kind: Some(kind.as_str().to_string()), subject, ..Default::default() };
+    let mut c = ClaimInput {
+        kind: Some(kind.as_str().to_string()),
+        subject,
+        ..Default::default()
+    };
     let value = value.trim();
     if kind == Kind::Responsibility {
         c.actor = Some(value.to_string());
@@ -633,9 +769,14 @@ pub fn parse_compact(field: &str, s: &str) -> Result<ClaimInput> {
         c.count = Some(value.to_string());
     }
     for part in parts.filter(|p| !p.trim().is_empty()) {
-        let (k, v) = part.split_once('=').ok_or_else(|| bad(&format!("'{}' is not key=value", part.trim())))?;
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| bad(&format!("'{}' is not key=value", part.trim())))?;
         let v = v.trim().to_string();
-        let int = |v: &str| v.parse::<i64>().map_err(|_| bad(&format!("{} must be a whole number", k.trim())));
+        let int = |v: &str| {
+            v.parse::<i64>()
+                .map_err(|_| bad(&format!("{} must be a whole number", k.trim())))
+        };
         match k.trim() {
             "origin" => c.origin = Some(v),
             "hedge" => c.hedge = Some(v),
@@ -663,20 +804,32 @@ mod tests {
 
     #[test]
     fn compact_claims() {
-        let c = parse_compact("--claim", "killed:Malian soldiers=seven;origin=Malian army;hedge=reported").unwrap();
+        let c = parse_compact(
+            "--claim",
+            "killed:Malian soldiers=seven;origin=Malian army;hedge=reported",
+        )
+        .unwrap();
         assert_eq!(c.kind.as_deref(), Some("killed"));
         assert_eq!(c.subject.as_deref(), Some("Malian soldiers"));
         assert_eq!(c.count.as_deref(), Some("seven"));
         assert_eq!(c.origin.as_deref(), Some("Malian army"));
         assert_eq!(c.hedge.as_deref(), Some("reported"));
         let c = parse_compact("--claim", "responsibility=jnim;stance=claimed").unwrap();
-        assert_eq!((c.actor.as_deref(), c.stance.as_deref()), (Some("jnim"), Some("claimed")));
+        assert_eq!(
+            (c.actor.as_deref(), c.stance.as_deref()),
+            (Some("jnim"), Some("claimed"))
+        );
         let c = parse_compact("--claim", "count:vehicles captured=at least three").unwrap();
         assert_eq!(c.count.as_deref(), Some("at least three"));
         let c = parse_compact("--claim", "killed=;low=3;high=5").unwrap();
         assert_eq!((c.count, c.low, c.high), (None, Some(3), Some(5)));
         assert!(parse_compact("--claim", "killed seven").is_err());
-        assert!(parse_compact("--claim", "slain=7").unwrap_err().to_string().contains("killed"));
+        assert!(
+            parse_compact("--claim", "slain=7")
+                .unwrap_err()
+                .to_string()
+                .contains("killed")
+        );
         assert!(parse_compact("--claim", "killed=7;colour=red").is_err());
         assert!(parse_compact("--claim", "killed=7;low=x").is_err());
     }

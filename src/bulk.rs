@@ -67,16 +67,17 @@ pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnM
         if text.is_empty() {
             continue;
         }
-        let record: Record = serde_json::from_str(text).map_err(|e| {
-            Error::Invalid(format!("line {lineno}: {}", json_error(&e)))
-        })?;
+        let record: Record =
+            serde_json::from_str(text).map_err(|e| Error::Invalid(format!("line {lineno}: {}", json_error(&e))))?;
         done.lines += 1;
         let written = apply_record(tx, &record, at, &mut done).map_err(at_line)?;
         done.entries += written;
         progress(read);
     }
     if done.lines == 0 {
-        return Err(Error::Invalid("the import file has no records: expected one JSON object per line".into()));
+        return Err(Error::Invalid(
+            "the import file has no records: expected one JSON object per line".into(),
+        ));
     }
     Ok(done)
 }
@@ -132,14 +133,35 @@ fn apply_record(tx: &mut Tx, record: &Record, at: &str, done: &mut Imported) -> 
 pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
     // (seq of the entity's first entry, record)
     let mut records: Vec<(i64, Record)> = Vec::new();
-    let first_seq = |entity: &str| -> Result<i64> { Ok(query::history(conn, entity)?.first().map(|e| e.seq).unwrap_or(0)) };
+    let first_seq =
+        |entity: &str| -> Result<i64> { Ok(query::history(conn, entity)?.first().map(|e| e.seq).unwrap_or(0)) };
     for s in query::sources(conn)? {
         let seq = first_seq(&s.slug)?;
-        records.push((seq, Record::Source(SourceInput { slug: s.slug, name: Some(s.name), kind: Some(s.kind), grade: Some(s.grade), url: s.url, note: s.note, reason: None })));
+        records.push((
+            seq,
+            Record::Source(SourceInput {
+                slug: s.slug,
+                name: Some(s.name),
+                kind: Some(s.kind),
+                grade: Some(s.grade),
+                url: s.url,
+                note: s.note,
+                reason: None,
+            }),
+        ));
     }
     for a in query::actors(conn)? {
         let seq = first_seq(&a.slug)?;
-        records.push((seq, Record::Actor(ActorInput { slug: a.slug, name: Some(a.name), aliases: a.aliases, note: a.note, reason: None })));
+        records.push((
+            seq,
+            Record::Actor(ActorInput {
+                slug: a.slug,
+                name: Some(a.name),
+                aliases: a.aliases,
+                note: a.note,
+                reason: None,
+            }),
+        ));
     }
     for e in query::events(conn)? {
         let history = query::history(conn, &e.slug)?;
@@ -147,7 +169,8 @@ pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
             (Some(f), Some(l)) => (f.seq, l.body.clone()),
             _ => continue,
         };
-        let body: crate::model::EventBody = serde_json::from_value(latest).map_err(|err| Error::Integrity(err.to_string()))?;
+        let body: crate::model::EventBody =
+            serde_json::from_value(latest).map_err(|err| Error::Integrity(err.to_string()))?;
         let input = EventInput {
             slug: e.slug,
             title: Some(body.title),
@@ -176,7 +199,13 @@ pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
         };
         records.push((seq, Record::Report(ReportRecord { event: None, report })));
     }
-    for c in query::claims(conn, &query::ClaimFilter { include_retracted: true, ..Default::default() })? {
+    for c in query::claims(
+        conn,
+        &query::ClaimFilter {
+            include_retracted: true,
+            ..Default::default()
+        },
+    )? {
         let claim = ClaimInput {
             event: Some(c.event),
             report: Some(c.report),
@@ -192,12 +221,25 @@ pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
             hedge: Some(c.hedge),
             quote: c.quote,
             note: c.note,
-            retracted: if c.retracted { Some(c.reason.unwrap_or_else(|| "retracted".into())) } else { None },
+            retracted: if c.retracted {
+                Some(c.reason.unwrap_or_else(|| "retracted".into()))
+            } else {
+                None
+            },
         };
         records.push((c.recorded_seq, Record::Claim(claim)));
     }
     for d in query::decisions(conn, None)? {
-        records.push((d.seq, Record::Decision(DecisionInput { event: d.event, kind: d.kind, subject: Some(d.subject), value: d.value, reason: d.reason })));
+        records.push((
+            d.seq,
+            Record::Decision(DecisionInput {
+                event: d.event,
+                kind: d.kind,
+                subject: Some(d.subject),
+                value: d.value,
+                reason: d.reason,
+            }),
+        ));
     }
     records.sort_by_key(|(seq, _)| *seq);
     for (_, r) in &records {

@@ -168,7 +168,15 @@ fn push_json_str(out: &mut String, s: &str) {
 }
 
 /// The hash of an entry whose body is already in canonical form.
-pub fn entry_hash(seq: i64, prev: &str, at: &str, author: &str, op: &str, entity: &str, canonical_body: &str) -> String {
+pub fn entry_hash(
+    seq: i64,
+    prev: &str,
+    at: &str,
+    author: &str,
+    op: &str,
+    entity: &str,
+    canonical_body: &str,
+) -> String {
     let text = hashed_text(seq, prev, at, author, op, entity, canonical_body);
     sha256_hex(text.as_bytes())
 }
@@ -202,7 +210,10 @@ mod tests {
         // RFC 8785 §3.2.2.2: only " \ and control characters are escaped;
         // the short forms where they exist, \u00xx in lowercase otherwise.
         let v = json!("\u{20ac}$\u{000f}\u{000a}A'\u{0042}\u{0022}\u{005c}\\\"/\u{7f}\u{2028}");
-        assert_eq!(canonical(&v).unwrap(), "\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\u{7f}\u{2028}\"");
+        assert_eq!(
+            canonical(&v).unwrap(),
+            "\"€$\\u000f\\nA'B\\\"\\\\\\\\\\\"/\u{7f}\u{2028}\""
+        );
         let v = json!("\u{8}\u{9}\u{c}\u{d}\u{1f}");
         assert_eq!(canonical(&v).unwrap(), r#""\b\t\f\r\u001f""#);
     }
@@ -225,7 +236,10 @@ mod tests {
     fn floats_and_unsafe_integers_are_refused() {
         assert!(matches!(canonical(&json!({"lat": 1.5})), Err(CanonicalError::Float(_))));
         assert!(matches!(canonical(&json!([1e3])), Err(CanonicalError::Float(_))));
-        assert!(matches!(canonical(&json!(MAX_SAFE_INT + 1)), Err(CanonicalError::Unsafe(_))));
+        assert!(matches!(
+            canonical(&json!(MAX_SAFE_INT + 1)),
+            Err(CanonicalError::Unsafe(_))
+        ));
         assert!(matches!(canonical(&json!(u64::MAX)), Err(CanonicalError::Unsafe(_))));
         assert!(matches!(canonical(&json!({"é": 1})), Err(CanonicalError::Key(_))));
         assert_eq!(canonical(&json!(-MAX_SAFE_INT)).unwrap(), "-9007199254740991");
@@ -234,7 +248,15 @@ mod tests {
     #[test]
     fn hashed_text_is_the_canonical_entry() {
         let body = json!({"name": "Associated Press", "grade": "B"});
-        let text = hashed_text(2, GENESIS_PREV, "2017-05-09T14:03:00Z", "ana", "source.add", "ap", &canonical(&body).unwrap());
+        let text = hashed_text(
+            2,
+            GENESIS_PREV,
+            "2017-05-09T14:03:00Z",
+            "ana",
+            "source.add",
+            "ap",
+            &canonical(&body).unwrap(),
+        );
         let whole = json!({
             "seq": 2, "prev": GENESIS_PREV, "at": "2017-05-09T14:03:00Z", "author": "ana",
             "op": "source.add", "entity": "ap", "body": body,
@@ -246,15 +268,28 @@ mod tests {
     fn golden_entry_hash() {
         // Pinned so that a change of the rule cannot go unnoticed; the README
         // shows how to recompute it in Python.
-        let body = canonical(&json!({"ledger_id": "00000000000000000000000000000000", "version": "0.1.0", "demo": false})).unwrap();
-        let h = entry_hash(1, GENESIS_PREV, "2017-05-09T14:03:00Z", "ana", "ledger.init", "ledger", &body);
+        let body =
+            canonical(&json!({"ledger_id": "00000000000000000000000000000000", "version": "0.1.0", "demo": false}))
+                .unwrap();
+        let h = entry_hash(
+            1,
+            GENESIS_PREV,
+            "2017-05-09T14:03:00Z",
+            "ana",
+            "ledger.init",
+            "ledger",
+            &body,
+        );
         assert_eq!(h, sha256_hex(br#"{"at":"2017-05-09T14:03:00Z","author":"ana","body":{"demo":false,"ledger_id":"00000000000000000000000000000000","version":"0.1.0"},"entity":"ledger","op":"ledger.init","prev":"0000000000000000000000000000000000000000000000000000000000000000","seq":1}"#));
         assert_eq!(h.len(), 64);
     }
 
     #[test]
     fn sha256_of_known_vector() {
-        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -109,7 +109,9 @@ pub fn fold(s: &str) -> String {
 pub fn slug(field: &str, value: &str) -> Result<String> {
     let ok = !value.is_empty()
         && value.len() <= 64
-        && value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
         && value.as_bytes()[0].is_ascii_alphanumeric();
     if ok {
         Ok(value.to_string())
@@ -141,10 +143,14 @@ pub fn opt_name(field: &str, value: Option<&str>) -> Result<Option<String>> {
 
 fn line<'a>(field: &str, v: &'a str) -> Result<&'a str> {
     if v.chars().count() > MAX_NAME {
-        return Err(Error::Invalid(format!("{field} is too long: at most {MAX_NAME} characters are accepted")));
+        return Err(Error::Invalid(format!(
+            "{field} is too long: at most {MAX_NAME} characters are accepted"
+        )));
     }
     if v.chars().any(char::is_control) {
-        return Err(Error::Invalid(format!("{field} must be a single line without control characters")));
+        return Err(Error::Invalid(format!(
+            "{field} must be a single line without control characters"
+        )));
     }
     Ok(v)
 }
@@ -153,9 +159,9 @@ fn line<'a>(field: &str, v: &'a str) -> Result<&'a str> {
 pub fn opt_note(field: &str, value: Option<&str>) -> Result<Option<String>> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
-        Some(v) if v.chars().count() > MAX_NOTE => {
-            Err(Error::Invalid(format!("{field} is too long: at most {MAX_NOTE} characters are accepted")))
-        }
+        Some(v) if v.chars().count() > MAX_NOTE => Err(Error::Invalid(format!(
+            "{field} is too long: at most {MAX_NOTE} characters are accepted"
+        ))),
         Some(v) if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') => {
             Err(Error::Invalid(format!("{field} must not contain control characters")))
         }
@@ -166,7 +172,9 @@ pub fn opt_note(field: &str, value: Option<&str>) -> Result<Option<String>> {
 /// A report's text: any UTF-8 up to [`MAX_TEXT`] bytes, NUL refused.
 pub fn text(field: &str, value: &str) -> Result<String> {
     if value.len() > MAX_TEXT {
-        return Err(Error::Invalid(format!("{field} is too long: at most {MAX_TEXT} bytes are accepted")));
+        return Err(Error::Invalid(format!(
+            "{field} is too long: at most {MAX_TEXT} bytes are accepted"
+        )));
     }
     if value.contains('\0') {
         return Err(Error::Invalid(format!("{field} must not contain NUL characters")));
@@ -176,12 +184,18 @@ pub fn text(field: &str, value: &str) -> Result<String> {
 
 /// An optional URL: http(s) only, no spaces.
 pub fn url(field: &str, value: Option<&str>) -> Result<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
     let ok = (v.starts_with("http://") || v.starts_with("https://"))
         && v.len() > 8
         && v.len() <= 2048
         && !v.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok { Ok(Some(v.to_string())) } else { Err(Error::invalid(field, shorten(v), "expected an http:// or https:// URL")) }
+    if ok {
+        Ok(Some(v.to_string()))
+    } else {
+        Err(Error::invalid(field, shorten(v), "expected an http:// or https:// URL"))
+    }
 }
 
 /// A calendar date `YYYY-MM-DD` that exists.
@@ -192,7 +206,11 @@ pub fn date(field: &str, value: &str) -> Result<NaiveDate> {
     {
         return Ok(d);
     }
-    Err(Error::invalid(field, shorten(value), "expected a real calendar date as YYYY-MM-DD"))
+    Err(Error::invalid(
+        field,
+        shorten(value),
+        "expected a real calendar date as YYYY-MM-DD",
+    ))
 }
 
 /// A publication or retrieval time: a date `YYYY-MM-DD`, or an RFC 3339
@@ -224,16 +242,28 @@ pub fn event_date(field: &str, value: &str) -> Result<(NaiveDate, NaiveDate, &'s
     };
     let one = |s: &str| -> Result<(NaiveDate, NaiveDate, &'static str)> {
         let parts: Vec<&str> = s.split('-').collect();
-        let num = |p: &str, len: usize| (p.len() == len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse::<u32>().ok()).flatten();
+        let num = |p: &str, len: usize| {
+            (p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse::<u32>().ok())
+                .flatten()
+        };
         match parts.as_slice() {
             [y] => {
                 let y = num(y, 4).ok_or_else(bad)? as i32;
-                Ok((NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?, NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?, "year"))
+                Ok((
+                    NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?,
+                    NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?,
+                    "year",
+                ))
             }
             [y, m] => {
                 let (y, m) = (num(y, 4).ok_or_else(bad)? as i32, num(m, 2).ok_or_else(bad)?);
                 let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-                let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+                let next = if m == 12 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(y, m + 1, 1)
+                };
                 Ok((first, next.ok_or_else(bad)?.pred_opt().ok_or_else(bad)?, "month"))
             }
             [_, _, _] => {
@@ -250,7 +280,10 @@ pub fn event_date(field: &str, value: &str) -> Result<(NaiveDate, NaiveDate, &'s
             let (start, _, p1) = one(a)?;
             let (_, end, p2) = one(b)?;
             if end < start {
-                return Err(Error::Invalid(format!("invalid {field} '{}': the range ends before it starts", shorten(value))));
+                return Err(Error::Invalid(format!(
+                    "invalid {field} '{}': the range ends before it starts",
+                    shorten(value)
+                )));
             }
             Ok((start, end, if p1 == "day" && p2 == "day" { "day" } else { "range" }))
         }
@@ -272,7 +305,11 @@ pub fn coordinate(field: &str, value: &str, limit: f64) -> Result<String> {
     };
     match v.parse::<f64>() {
         Ok(x) if shape_ok && x.abs() <= limit => Ok(v.to_string()),
-        _ => Err(Error::invalid(field, shorten(value), format!("expected a decimal number from -{limit} to {limit}, such as 16.2717"))),
+        _ => Err(Error::invalid(
+            field,
+            shorten(value),
+            format!("expected a decimal number from -{limit} to {limit}, such as 16.2717"),
+        )),
     }
 }
 
@@ -409,14 +446,31 @@ mod tests {
         assert!(date("--published", "2017-02-30").is_err());
         assert!(date("--published", "2017-2-3").is_err());
         assert_eq!(date("--published", "2016-02-29").unwrap().to_string(), "2016-02-29");
-        assert_eq!(timestamp("t", "2017-05-09T16:03:00+02:00").unwrap(), "2017-05-09T14:03:00Z");
+        assert_eq!(
+            timestamp("t", "2017-05-09T16:03:00+02:00").unwrap(),
+            "2017-05-09T14:03:00Z"
+        );
         assert!(timestamp("t", "yesterday").is_err());
         let (s, e, p) = event_date("--date", "2017-04-26..2017-04-27").unwrap();
-        assert_eq!((s.to_string(), e.to_string(), p), ("2017-04-26".into(), "2017-04-27".into(), "day"));
+        assert_eq!(
+            (s.to_string(), e.to_string(), p),
+            ("2017-04-26".into(), "2017-04-27".into(), "day")
+        );
         let (s, e, p) = event_date("--date", "2017-02").unwrap();
-        assert_eq!((s.to_string(), e.to_string(), p), ("2017-02-01".into(), "2017-02-28".into(), "month"));
+        assert_eq!(
+            (s.to_string(), e.to_string(), p),
+            ("2017-02-01".into(), "2017-02-28".into(), "month")
+        );
         assert_eq!(event_date("--date", "2017").unwrap().2, "year");
-        for bad in ["2017-02-30", "2017-04-27..2017-04-26", "17-05-07", "2017-13", "", "..", "2017-05-07..x"] {
+        for bad in [
+            "2017-02-30",
+            "2017-04-27..2017-04-26",
+            "17-05-07",
+            "2017-13",
+            "",
+            "..",
+            "2017-05-07..x",
+        ] {
             assert!(event_date("--date", bad).is_err(), "{bad}");
         }
     }
@@ -439,7 +493,12 @@ mod tests {
         assert_eq!(e, "invalid --grade 'Z': expected one of A, B, C, D, E, F");
         assert_eq!(Grade::parse_letter("--grade", "b").unwrap(), Grade::B);
         assert_eq!(Kind::parse("--kind", "Killed").unwrap(), Kind::Killed);
-        assert!(SourceKind::parse("--kind", "blog").unwrap_err().to_string().contains("news-agency"));
+        assert!(
+            SourceKind::parse("--kind", "blog")
+                .unwrap_err()
+                .to_string()
+                .contains("news-agency")
+        );
     }
 
     #[test]

@@ -84,12 +84,35 @@ alone or as 'exactly N', 'at least N', 'N or more', 'N+', 'more than N', 'over N
 give --low/--high for anything else";
 
 const EXACT: &[&str] = &["exactly", "precisely", "a total of", "in total"];
-const AT_LEAST: &[&str] = &["at least", "no fewer than", "no less than", "not less than", "a minimum of", "at a minimum"];
+const AT_LEAST: &[&str] = &[
+    "at least",
+    "no fewer than",
+    "no less than",
+    "not less than",
+    "a minimum of",
+    "at a minimum",
+];
 const MORE_THAN: &[&str] = &["more than", "over", "upwards of", "in excess of", "above"];
-const AT_MOST: &[&str] = &["at most", "up to", "as many as", "no more than", "not more than", "a maximum of"];
+const AT_MOST: &[&str] = &[
+    "at most",
+    "up to",
+    "as many as",
+    "no more than",
+    "not more than",
+    "a maximum of",
+];
 const FEWER_THAN: &[&str] = &["fewer than", "less than", "under", "below"];
 const ABOUT: &[&str] = &[
-    "about", "around", "approximately", "roughly", "some", "an estimated", "estimated", "close to", "circa", "an approximate",
+    "about",
+    "around",
+    "approximately",
+    "roughly",
+    "some",
+    "an estimated",
+    "estimated",
+    "close to",
+    "circa",
+    "an approximate",
     "~",
 ];
 const NEARLY: &[&str] = &["nearly", "almost", "just under"];
@@ -98,8 +121,16 @@ const ZERO: &[&str] = &["none", "no one", "nobody", "zero", "no"];
 /// Reads `phrase` as an interval.
 pub fn parse(phrase: &str) -> Result<Quantity, ParseError> {
     let text = normalize(phrase);
-    let fail = |too_large| ParseError { phrase: phrase.to_string(), too_large };
-    let make = |low: i64, high: Option<i64>, point: i64| Quantity { phrase: phrase.trim().to_string(), low, high, point };
+    let fail = |too_large| ParseError {
+        phrase: phrase.to_string(),
+        too_large,
+    };
+    let make = |low: i64, high: Option<i64>, point: i64| Quantity {
+        phrase: phrase.trim().to_string(),
+        low,
+        high,
+        point,
+    };
 
     if text.is_empty() {
         return Err(fail(false));
@@ -180,7 +211,11 @@ fn normalize(phrase: &str) -> String {
             c => c,
         })
         .collect();
-    unified.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+    unified
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn strip_any<'a>(text: &'a str, prefixes: &[&str]) -> Option<&'a str> {
@@ -251,10 +286,30 @@ enum Class {
 
 fn words(s: &str) -> Option<i64> {
     const UNITS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
-    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
 
     if s.starts_with('-') || s.ends_with('-') || s.contains("--") || s.contains(" -") || s.contains("- ") {
         return None;
@@ -335,7 +390,10 @@ pub fn with_overrides(
         if let Some(v) = v
             && !(0..=MAX_NUMBER).contains(&v)
         {
-            return Err((field, format!("invalid {field} '{v}': expected a whole number from 0 to {MAX_NUMBER}")));
+            return Err((
+                field,
+                format!("invalid {field} '{v}': expected a whole number from 0 to {MAX_NUMBER}"),
+            ));
         }
     }
     let parsed = match phrase {
@@ -349,7 +407,10 @@ pub fn with_overrides(
         None => None,
     };
     if parsed.is_none() && low.is_none() && high.is_none() {
-        return Err(("--count", "a count claim needs --count PHRASE or --low/--high".to_string()));
+        return Err((
+            "--count",
+            "a count claim needs --count PHRASE or --low/--high".to_string(),
+        ));
     }
     let q_low = low.or(parsed.as_ref().map(|q| q.low)).unwrap_or(0);
     let q_high = match high {
@@ -359,7 +420,10 @@ pub fn with_overrides(
     if let Some(h) = q_high
         && q_low > h
     {
-        return Err(("--low", format!("invalid interval: low {q_low} is greater than high {h}")));
+        return Err((
+            "--low",
+            format!("invalid interval: low {q_low} is greater than high {h}"),
+        ));
     }
     let point = parsed.as_ref().map(|q| q.point).unwrap_or(q_low);
     let point = point.max(q_low).min(q_high.unwrap_or(i64::MAX));
@@ -371,7 +435,12 @@ pub fn with_overrides(
             None => format!("at least {q_low}"),
         },
     };
-    Ok(Quantity { phrase, low: q_low, high: q_high, point })
+    Ok(Quantity {
+        phrase,
+        low: q_low,
+        high: q_high,
+        point,
+    })
 }
 
 #[cfg(test)]
@@ -457,8 +526,24 @@ mod tests {
     #[test]
     fn refusals() {
         for phrase in [
-            "", "lots", "seven seven", "twenty twenty", "fifteen-ten", "15-10", "between 9 and 3", "1,2", "a", "and",
-            "at least", "more than a few", "twenty fifteen", "one two", "-3", "3.5", "1e3", "a seven",
+            "",
+            "lots",
+            "seven seven",
+            "twenty twenty",
+            "fifteen-ten",
+            "15-10",
+            "between 9 and 3",
+            "1,2",
+            "a",
+            "and",
+            "at least",
+            "more than a few",
+            "twenty fifteen",
+            "one two",
+            "-3",
+            "3.5",
+            "1e3",
+            "a seven",
         ] {
             assert!(parse(phrase).is_err(), "{phrase:?} should be refused");
         }
@@ -470,7 +555,10 @@ mod tests {
     #[test]
     fn overrides() {
         let q = with_overrides(Some("a handful"), Some(3), Some(6)).unwrap();
-        assert_eq!((q.low, q.high, q.point, q.phrase.as_str()), (3, Some(6), 3, "a handful"));
+        assert_eq!(
+            (q.low, q.high, q.point, q.phrase.as_str()),
+            (3, Some(6), 3, "a handful")
+        );
         let q = with_overrides(Some("at least 7"), None, Some(9)).unwrap();
         assert_eq!((q.low, q.high), (7, Some(9)));
         let q = with_overrides(None, Some(4), None).unwrap();

@@ -150,7 +150,11 @@ fn grade_rank(g: &str) -> u8 {
 
 /// Publication order: date (a missing date is oldest), then recording order.
 fn recency(c: &ClaimView) -> (String, i64) {
-    let date = c.published.as_deref().map(|p| p.chars().take(10).collect()).unwrap_or_default();
+    let date = c
+        .published
+        .as_deref()
+        .map(|p| p.chars().take(10).collect())
+        .unwrap_or_default();
     (date, c.recorded_seq)
 }
 
@@ -167,11 +171,19 @@ fn excluded(c: &ClaimView, opts: &Options) -> Option<String> {
 }
 
 /// Reconciles the current claims of one event.
-pub fn reconcile_event(event: &str, claims: &[ClaimView], decisions: &[DecisionView], opts: &Options) -> EventEstimates {
+pub fn reconcile_event(
+    event: &str,
+    claims: &[ClaimView],
+    decisions: &[DecisionView],
+    opts: &Options,
+) -> EventEstimates {
     let current: Vec<&ClaimView> = claims.iter().filter(|c| c.event == event && !c.retracted).collect();
     let mut groups: BTreeMap<(usize, String), Vec<&ClaimView>> = BTreeMap::new();
     for c in current.iter().filter(|c| c.kind != Kind::Responsibility.as_str()) {
-        let kind = Kind::ALL.iter().position(|k| k.as_str() == c.kind).unwrap_or(usize::MAX);
+        let kind = Kind::ALL
+            .iter()
+            .position(|k| k.as_str() == c.kind)
+            .unwrap_or(usize::MAX);
         groups.entry((kind, model::fold(&c.subject))).or_default().push(c);
     }
     let estimates = groups
@@ -179,13 +191,21 @@ pub fn reconcile_event(event: &str, claims: &[ClaimView], decisions: &[DecisionV
         .map(|group| {
             let decision = decisions
                 .iter()
-                .filter(|d| d.event == event && d.kind == group[0].kind && model::fold(&d.subject) == model::fold(&group[0].subject))
+                .filter(|d| {
+                    d.event == event
+                        && d.kind == group[0].kind
+                        && model::fold(&d.subject) == model::fold(&group[0].subject)
+                })
                 .max_by_key(|d| d.seq);
             estimate(&group, decision, opts)
         })
         .collect();
     let responsibility = responsibility(&current, opts);
-    EventEstimates { event: event.to_string(), estimates, responsibility }
+    EventEstimates {
+        event: event.to_string(),
+        estimates,
+        responsibility,
+    }
 }
 
 /// One count group's estimate. `group` holds the current claims of one
@@ -264,15 +284,27 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         let (m_low, m_high, covering) = majority_range(&intervals, |a, b| {
             // Tie-break between two candidate ranges, given the voices
             // (indices into `voices`) that cover each.
-            let best_grade = |vs: &[usize]| vs.iter().map(|&v| grade_rank(&group[voices[v]].grade)).min().unwrap_or(9);
+            let best_grade = |vs: &[usize]| {
+                vs.iter()
+                    .map(|&v| grade_rank(&group[voices[v]].grade))
+                    .min()
+                    .unwrap_or(9)
+            };
             let newest = |vs: &[usize]| vs.iter().map(|&v| recency(group[voices[v]])).max().unwrap_or_default();
-            best_grade(a).cmp(&best_grade(b)).then_with(|| newest(b).cmp(&newest(a)))
+            best_grade(a)
+                .cmp(&best_grade(b))
+                .then_with(|| newest(b).cmp(&newest(a)))
         });
         for &v in &covering {
             uses[voices[v]].in_majority = true;
         }
-        let origins_of = |vs: &mut dyn Iterator<Item = usize>| -> Vec<String> { vs.map(|i| uses[i].origin.clone()).collect() };
-        est.majority = Some(Majority { low: m_low, high: m_high, origins: origins_of(&mut covering.iter().map(|&v| voices[v])) });
+        let origins_of =
+            |vs: &mut dyn Iterator<Item = usize>| -> Vec<String> { vs.map(|i| uses[i].origin.clone()).collect() };
+        est.majority = Some(Majority {
+            low: m_low,
+            high: m_high,
+            origins: origins_of(&mut covering.iter().map(|&v| voices[v])),
+        });
         if covering.len() == voices.len() {
             est.status = if voices.len() >= 2 { "agreed" } else { "single-source" }.into();
             est.low = Some(m_low);
@@ -291,21 +323,37 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         est.best = Some(match opts.policy {
             Policy::Majority => m_low,
             Policy::Conservative => voices.iter().map(|&i| uses[i].low).min().unwrap_or(m_low),
-            Policy::Latest => voices.iter().copied().max_by(by_recency).map(|i| uses[i].point).unwrap_or(m_low),
+            Policy::Latest => voices
+                .iter()
+                .copied()
+                .max_by(by_recency)
+                .map(|i| uses[i].point)
+                .unwrap_or(m_low),
             Policy::Graded => voices
                 .iter()
                 .copied()
-                .max_by(|a, b| grade_rank(&group[*b].grade).cmp(&grade_rank(&group[*a].grade)).then_with(|| by_recency(a, b)))
+                .max_by(|a, b| {
+                    grade_rank(&group[*b].grade)
+                        .cmp(&grade_rank(&group[*a].grade))
+                        .then_with(|| by_recency(a, b))
+                })
                 .map(|i| uses[i].point)
                 .unwrap_or(m_low),
         });
     }
 
     if let Some(d) = decision {
-        let stale = group.iter().any(|c| c.seq > d.seq && !(c.low.unwrap_or(0) <= d.value && c.high.is_none_or(|h| d.value <= h)));
+        let stale = group
+            .iter()
+            .any(|c| c.seq > d.seq && !(c.low.unwrap_or(0) <= d.value && c.high.is_none_or(|h| d.value <= h)));
         est.status = "decided".into();
         est.best = Some(d.value);
-        est.decision = Some(DecisionUse { id: d.id.clone(), value: d.value, reason: d.reason.clone(), stale });
+        est.decision = Some(DecisionUse {
+            id: d.id.clone(),
+            value: d.value,
+            reason: d.reason.clone(),
+            stale,
+        });
     }
     est.claims = uses;
     est
@@ -352,15 +400,19 @@ pub fn majority_range(
         intervals
             .iter()
             .enumerate()
-            .filter(|(_, (l, h))| *l <= lo && match (h, hi) {
-                (None, _) => true,
-                (Some(h), Some(hi)) => *h >= hi,
-                (Some(_), None) => false,
+            .filter(|(_, (l, h))| {
+                *l <= lo
+                    && match (h, hi) {
+                        (None, _) => true,
+                        (Some(h), Some(hi)) => *h >= hi,
+                        (Some(_), None) => false,
+                    }
             })
             .map(|(i, _)| i)
             .collect()
     };
-    let mut best: Option<((i64, Option<i64>), Vec<usize>)> = None;
+    type Candidate = ((i64, Option<i64>), Vec<usize>);
+    let mut best: Option<Candidate> = None;
     for cand in candidates {
         let cov = covering(cand);
         best = match best {
@@ -483,43 +535,71 @@ mod tests {
 
     #[test]
     fn supersession_within_an_origin() {
-        let e = run(&[claim("c1", "army", "2017-05-07", 1, 5, None, "B"), claim("c2", "army", "2017-05-09", 2, 7, Some(7), "B")]);
+        let e = run(&[
+            claim("c1", "army", "2017-05-07", 1, 5, None, "B"),
+            claim("c2", "army", "2017-05-09", 2, 7, Some(7), "B"),
+        ]);
         assert_eq!(e.status, "single-source");
         assert_eq!((e.low, e.high, e.best, e.origins), (Some(7), Some(7), Some(7), 1));
         assert_eq!(e.claims[0].superseded_by.as_deref(), Some("c2"));
         assert!(!e.claims[0].counted && e.claims[1].counted);
         // Same date: the later-recorded one wins, whatever the input order.
-        let e = run(&[claim("c9", "army", "2017-05-09", 9, 9, Some(9), "B"), claim("c3", "army", "2017-05-09", 3, 3, Some(3), "B")]);
+        let e = run(&[
+            claim("c9", "army", "2017-05-09", 9, 9, Some(9), "B"),
+            claim("c3", "army", "2017-05-09", 3, 3, Some(3), "B"),
+        ]);
         assert_eq!(e.best, Some(9));
     }
 
     #[test]
     fn origins_compare_case_and_space_insensitively() {
-        let e = run(&[claim("c1", "Local  Officials", "2017-04-28", 1, 41, None, "B"), claim("c2", "local officials", "2017-04-29", 2, 41, None, "B")]);
+        let e = run(&[
+            claim("c1", "Local  Officials", "2017-04-28", 1, 41, None, "B"),
+            claim("c2", "local officials", "2017-04-29", 2, 41, None, "B"),
+        ]);
         assert_eq!(e.origins, 1);
     }
 
     #[test]
     fn agreement_and_conflict() {
-        let e = run(&[claim("c1", "a", "2017-01-01", 1, 2, None, "B"), claim("c2", "b", "2017-01-02", 2, 5, Some(5), "B")]);
-        assert_eq!((e.status.as_str(), e.low, e.high, e.best), ("agreed", Some(5), Some(5), Some(5)));
+        let e = run(&[
+            claim("c1", "a", "2017-01-01", 1, 2, None, "B"),
+            claim("c2", "b", "2017-01-02", 2, 5, Some(5), "B"),
+        ]);
+        assert_eq!(
+            (e.status.as_str(), e.low, e.high, e.best),
+            ("agreed", Some(5), Some(5), Some(5))
+        );
         let e = run(&[
             claim("c1", "army", "2017-01-01", 1, 7, Some(7), "B"),
             claim("c2", "lwj", "2017-01-01", 2, 7, Some(7), "B"),
             claim("c3", "jnim", "2017-01-01", 3, 12, None, "E"),
         ]);
-        assert_eq!((e.status.as_str(), e.low, e.high, e.best), ("conflict", Some(7), None, Some(7)));
+        assert_eq!(
+            (e.status.as_str(), e.low, e.high, e.best),
+            ("conflict", Some(7), None, Some(7))
+        );
         assert_eq!(e.outliers, vec!["jnim"]);
         assert_eq!(e.majority.unwrap().origins, vec!["army", "lwj"]);
     }
 
     #[test]
     fn ties_go_to_grade_then_recency() {
-        let e = run(&[claim("c1", "f24", "2017-04-15", 1, 15, Some(15), "B"), claim("c2", "staff", "2017-04-14", 2, 11, Some(13), "A")]);
+        let e = run(&[
+            claim("c1", "f24", "2017-04-15", 1, 15, Some(15), "B"),
+            claim("c2", "staff", "2017-04-14", 2, 11, Some(13), "A"),
+        ]);
         assert_eq!(e.majority.as_ref().unwrap().low, 11, "grade A beats B");
         assert_eq!(e.outliers, vec!["f24"]);
-        let e = run(&[claim("c1", "x", "2017-04-15", 1, 15, Some(15), "B"), claim("c2", "y", "2017-04-14", 2, 11, Some(13), "B")]);
-        assert_eq!(e.majority.as_ref().unwrap().low, 15, "same grade: the more recent report");
+        let e = run(&[
+            claim("c1", "x", "2017-04-15", 1, 15, Some(15), "B"),
+            claim("c2", "y", "2017-04-14", 2, 11, Some(13), "B"),
+        ]);
+        assert_eq!(
+            e.majority.as_ref().unwrap().low,
+            15,
+            "same grade: the more recent report"
+        );
     }
 
     #[test]
@@ -529,7 +609,19 @@ mod tests {
             claim("c2", "b", "2017-01-01", 2, 8, Some(12), "A"),
             claim("c3", "c", "2017-01-02", 3, 4, Some(20), "B"),
         ];
-        let best = |policy| reconcile_event("e", &claims, &[], &Options { policy, ..Default::default() }).estimates[0].best;
+        let best = |policy| {
+            reconcile_event(
+                "e",
+                &claims,
+                &[],
+                &Options {
+                    policy,
+                    ..Default::default()
+                },
+            )
+            .estimates[0]
+                .best
+        };
         assert_eq!(best(Policy::Majority), Some(10));
         assert_eq!(best(Policy::Conservative), Some(4));
         assert_eq!(best(Policy::Latest), Some(10));
@@ -541,43 +633,118 @@ mod tests {
         let mut alleged = claim("c2", "b", "2017-01-01", 2, 50, Some(50), "B");
         alleged.hedge = "alleged".into();
         let claims = [claim("c1", "a", "2017-01-01", 1, 10, Some(10), "E"), alleged];
-        let e = &reconcile_event("e", &claims, &[], &Options { min_grade: Some(Grade::B), ..Default::default() }).estimates[0];
+        let e = &reconcile_event(
+            "e",
+            &claims,
+            &[],
+            &Options {
+                min_grade: Some(Grade::B),
+                ..Default::default()
+            },
+        )
+        .estimates[0];
         assert_eq!((e.status.as_str(), e.best), ("single-source", Some(50)));
         assert!(e.claims[0].excluded.as_deref().unwrap().contains("below"));
-        let e = &reconcile_event("e", &claims, &[], &Options { no_alleged: true, ..Default::default() }).estimates[0];
+        let e = &reconcile_event(
+            "e",
+            &claims,
+            &[],
+            &Options {
+                no_alleged: true,
+                ..Default::default()
+            },
+        )
+        .estimates[0];
         assert_eq!(e.best, Some(10));
-        let e = &reconcile_event("e", &claims, &[], &Options { no_alleged: true, min_grade: Some(Grade::A), ..Default::default() }).estimates[0];
+        let e = &reconcile_event(
+            "e",
+            &claims,
+            &[],
+            &Options {
+                no_alleged: true,
+                min_grade: Some(Grade::A),
+                ..Default::default()
+            },
+        )
+        .estimates[0];
         assert_eq!((e.status.as_str(), e.best, e.origins), ("no-data", None, 0));
     }
 
     #[test]
     fn decisions_and_staleness() {
-        let d = DecisionView { id: "d1".into(), event: "e".into(), kind: "killed".into(), subject: "Total".into(), value: 7, reason: "r".into(), seq: 5 };
+        let d = DecisionView {
+            id: "d1".into(),
+            event: "e".into(),
+            kind: "killed".into(),
+            subject: "Total".into(),
+            value: 7,
+            reason: "r".into(),
+            seq: 5,
+        };
         let claims = [claim("c1", "a", "2017-01-01", 1, 7, Some(7), "B")];
         let e = &reconcile_event("e", &claims, std::slice::from_ref(&d), &Options::default()).estimates[0];
-        assert_eq!((e.status.as_str(), e.best, e.decision.as_ref().unwrap().stale), ("decided", Some(7), false));
-        let claims = [claim("c1", "a", "2017-01-01", 1, 7, Some(7), "B"), claim("c2", "b", "2017-01-02", 6, 9, None, "B")];
+        assert_eq!(
+            (e.status.as_str(), e.best, e.decision.as_ref().unwrap().stale),
+            ("decided", Some(7), false)
+        );
+        let claims = [
+            claim("c1", "a", "2017-01-01", 1, 7, Some(7), "B"),
+            claim("c2", "b", "2017-01-02", 6, 9, None, "B"),
+        ];
         let e = &reconcile_event("e", &claims, &[d], &Options::default()).estimates[0];
         assert!(e.decision.as_ref().unwrap().stale);
     }
 
     fn resp(id: &str, actor: &str, stance: &str, origin: &str) -> ClaimView {
-        ClaimView { kind: "responsibility".into(), actor: Some(actor.into()), stance: Some(stance.into()), low: None, high: None, ..claim(id, origin, "2017-01-01", 1, 0, None, "B") }
+        ClaimView {
+            kind: "responsibility".into(),
+            actor: Some(actor.into()),
+            stance: Some(stance.into()),
+            low: None,
+            high: None,
+            ..claim(id, origin, "2017-01-01", 1, 0, None, "B")
+        }
     }
 
     #[test]
     fn responsibility_statuses() {
         let status = |claims: &[ClaimView]| -> Vec<(String, String)> {
-            reconcile_event("e", claims, &[], &Options::default()).responsibility.into_iter().map(|r| (r.actor, r.status)).collect()
+            reconcile_event("e", claims, &[], &Options::default())
+                .responsibility
+                .into_iter()
+                .map(|r| (r.actor, r.status))
+                .collect()
         };
         let s = |a: &str, b: &str| (a.to_string(), b.to_string());
-        assert_eq!(status(&[resp("c1", "jnim", "claimed", "jnim"), resp("c2", "jnim", "attributed", "lwj")]), vec![s("jnim", "claimed")]);
-        assert_eq!(status(&[resp("c1", "jnim", "attributed", "lwj")]), vec![s("jnim", "attributed")]);
-        assert_eq!(status(&[resp("c1", "jnim", "denied", "jnim")]), vec![s("jnim", "denied")]);
-        assert_eq!(status(&[resp("c1", "jnim", "denied", "jnim"), resp("c2", "jnim", "claimed", "x")]), vec![s("jnim", "claimed")]);
-        assert_eq!(status(&[resp("c1", "unknown", "attributed", "ap")]), vec![s("unknown", "unknown")]);
         assert_eq!(
-            status(&[resp("c1", "jnim", "claimed", "jnim"), resp("c2", "isgs", "attributed", "army"), resp("c3", "unknown", "attributed", "ap")]),
+            status(&[
+                resp("c1", "jnim", "claimed", "jnim"),
+                resp("c2", "jnim", "attributed", "lwj")
+            ]),
+            vec![s("jnim", "claimed")]
+        );
+        assert_eq!(
+            status(&[resp("c1", "jnim", "attributed", "lwj")]),
+            vec![s("jnim", "attributed")]
+        );
+        assert_eq!(
+            status(&[resp("c1", "jnim", "denied", "jnim")]),
+            vec![s("jnim", "denied")]
+        );
+        assert_eq!(
+            status(&[resp("c1", "jnim", "denied", "jnim"), resp("c2", "jnim", "claimed", "x")]),
+            vec![s("jnim", "claimed")]
+        );
+        assert_eq!(
+            status(&[resp("c1", "unknown", "attributed", "ap")]),
+            vec![s("unknown", "unknown")]
+        );
+        assert_eq!(
+            status(&[
+                resp("c1", "jnim", "claimed", "jnim"),
+                resp("c2", "isgs", "attributed", "army"),
+                resp("c3", "unknown", "attributed", "ap")
+            ]),
             vec![s("isgs", "contested"), s("jnim", "contested"), s("unknown", "unknown")]
         );
     }

@@ -42,7 +42,13 @@ pub struct Fields {
 
 impl Fields {
     fn input(self) -> ActorInput {
-        ActorInput { slug: self.slug, name: self.name, aliases: self.aliases, note: self.note, reason: self.reason }
+        ActorInput {
+            slug: self.slug,
+            name: self.name,
+            aliases: self.aliases,
+            note: self.note,
+            reason: self.reason,
+        }
     }
 }
 
@@ -51,24 +57,42 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     match cmd {
         Command::Add(f) => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_actor(tx, &f.input()))?;
-            ctx.emit(&entry, |out| writeln!(out, "recorded actor {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "recorded actor {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Amend { fields, remove_alias } => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_actor(tx, &fields.input(), &remove_alias))?;
-            ctx.emit(&entry, |out| writeln!(out, "amended actor {} (seq {})", entry.entity, entry.seq))
+            let entry = ledger.write(&ctx.stamp()?, |tx| {
+                actions::amend_actor(tx, &fields.input(), &remove_alias)
+            })?;
+            ctx.emit(&entry, |out| {
+                writeln!(out, "amended actor {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::List => {
             let list = query::actors(ledger.conn())?;
             ctx.emit(&list, |out| {
-                let rows = list.iter().map(|a| vec![a.slug.clone(), a.name.clone(), a.aliases.join("; ")]).collect();
+                let rows = list
+                    .iter()
+                    .map(|a| vec![a.slug.clone(), a.name.clone(), a.aliases.join("; ")])
+                    .collect();
                 writeln!(out, "{}", table(&["slug", "name", "aliases"], rows))
             })
         }
         Command::Show { name } => {
-            let slug = query::resolve_actor(ledger.conn(), &name)?.ok_or_else(|| Error::unknown("actor", &name, "see `tally actor list`"))?;
+            let slug = query::resolve_actor(ledger.conn(), &name)?
+                .ok_or_else(|| Error::unknown("actor", &name, "see `tally actor list`"))?;
             let a = query::actor(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("actor", &name, ""))?;
             ctx.emit(&a, |out| {
-                writeln!(out, "{} — {}\naliases:  {}\nnote:     {}\nrevision: {}", a.slug, a.name, a.aliases.join("; "), opt(&a.note), a.revision)
+                writeln!(
+                    out,
+                    "{} — {}\naliases:  {}\nnote:     {}\nrevision: {}",
+                    a.slug,
+                    a.name,
+                    a.aliases.join("; "),
+                    opt(&a.note),
+                    a.revision
+                )
             })
         }
     }

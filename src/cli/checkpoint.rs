@@ -24,7 +24,15 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     if head.seq == 0 {
         return Err(Error::Invalid("the ledger has no entries to checkpoint".into()));
     }
-    let cp = Checkpoint { seq: head.seq, hash: head.hash.clone() };
-    let shown = Shown { checkpoint: cp.to_string(), seq: head.seq, hash: head.hash, at: ctx.stamp()?.at };
+    let cp = Checkpoint {
+        seq: head.seq,
+        hash: head.hash.clone(),
+    };
+    let shown = Shown {
+        checkpoint: cp.to_string(),
+        seq: head.seq,
+        hash: head.hash,
+        at: ctx.stamp()?.at,
+    };
     ctx.emit(&shown, |out| writeln!(out, "{cp}"))
 }

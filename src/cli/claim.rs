@@ -152,23 +152,55 @@ pub fn revisions(conn: &rusqlite::Connection, id: &str) -> Result<Vec<Revision>>
     let mut out: Vec<Revision> = Vec::new();
     for (n, e) in query::history(conn, id)?.into_iter().enumerate() {
         let (claim, retracted) = if e.op == Op::ClaimRetract.as_str() {
-            let mut last = out.last().map(|r| r.claim.clone()).ok_or_else(|| crate::error::Error::Integrity(format!("claim {id}: retraction before add")))?;
+            let mut last = out
+                .last()
+                .map(|r| r.claim.clone())
+                .ok_or_else(|| crate::error::Error::Integrity(format!("claim {id}: retraction before add")))?;
             last.reason = e.body.get("reason").and_then(|r| r.as_str()).map(str::to_string);
             (last, true)
         } else {
-            let body: ClaimBody = serde_json::from_value(e.body.clone()).map_err(|err| crate::error::Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
+            let body: ClaimBody = serde_json::from_value(e.body.clone())
+                .map_err(|err| crate::error::Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
             (body, false)
         };
-        out.push(Revision { revision: n as i64 + 1, seq: e.seq, hash: e.hash, at: e.at, author: e.author, op: e.op, retracted, claim });
+        out.push(Revision {
+            revision: n as i64 + 1,
+            seq: e.seq,
+            hash: e.hash,
+            at: e.at,
+            author: e.author,
+            op: e.op,
+            retracted,
+            claim,
+        });
     }
     Ok(out)
 }
 
 fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()> {
-    let status = if c.retracted { format!("{}retracted{}", style::BAD.render(), style::BAD.render_reset()) } else { "current".into() };
-    writeln!(out, "{}{}{} — {} {} at {} (revision {}, {status})", style::BOLD.render(), c.id, style::BOLD.render_reset(), c.kind, c.subject, c.event, c.revision)?;
+    let status = if c.retracted {
+        format!("{}retracted{}", style::BAD.render(), style::BAD.render_reset())
+    } else {
+        "current".into()
+    };
+    writeln!(
+        out,
+        "{}{}{} — {} {} at {} (revision {}, {status})",
+        style::BOLD.render(),
+        c.id,
+        style::BOLD.render_reset(),
+        c.kind,
+        c.subject,
+        c.event,
+        c.revision
+    )?;
     if c.kind == "responsibility" {
-        writeln!(out, "actor:     {} {}", opt(&c.actor), c.actor_desc.as_deref().map(|d| format!("({d})")).unwrap_or_default())?;
+        writeln!(
+            out,
+            "actor:     {} {}",
+            opt(&c.actor),
+            c.actor_desc.as_deref().map(|d| format!("({d})")).unwrap_or_default()
+        )?;
         writeln!(out, "stance:    {}", opt(&c.stance))?;
     } else {
         writeln!(out, "phrase:    {}", opt(&c.phrase))?;
@@ -177,7 +209,14 @@ fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()
             None => writeln!(out, "interval:  [{}, ∞)", c.low.unwrap_or(0))?,
         }
     }
-    writeln!(out, "report:    {} by {} (grade {}), published {}", c.report, c.source, c.grade, opt(&c.published))?;
+    writeln!(
+        out,
+        "report:    {} by {} (grade {}), published {}",
+        c.report,
+        c.source,
+        c.grade,
+        opt(&c.published)
+    )?;
     writeln!(out, "origin:    {}", c.origin)?;
     writeln!(out, "hedge:     {}", c.hedge)?;
     if let Some(q) = &c.quote {
@@ -198,23 +237,34 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
         Command::Add(a) => {
             let input = a.fields.input(Some(a.event), Some(a.report));
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_claim(tx, &input))?;
-            ctx.emit(&entry, |out| writeln!(out, "recorded claim {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "recorded claim {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Amend(a) => {
             let input = a.fields.input(a.event, None);
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_claim(tx, &a.id, &input, &a.reason))?;
-            ctx.emit(&entry, |out| writeln!(out, "amended claim {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "amended claim {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Retract { id, reason } => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::retract_claim(tx, &id, &reason))?;
-            ctx.emit(&entry, |out| writeln!(out, "retracted claim {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "retracted claim {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Show { id } => {
             let c = query::need_claim(ledger.conn(), "claim id", &id)?;
             ctx.emit(&c, |out| show_claim(out, &c))
         }
         Command::List(a) => {
-            let filter = ClaimFilter { event: a.event.as_deref(), report: a.report.as_deref(), source: a.source.as_deref(), include_retracted: a.all };
+            let filter = ClaimFilter {
+                event: a.event.as_deref(),
+                report: a.report.as_deref(),
+                source: a.source.as_deref(),
+                include_retracted: a.all,
+            };
             let list = query::claims(ledger.conn(), &filter)?;
             ctx.emit(&list, |out| {
                 let rows = list
@@ -225,11 +275,31 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                         } else {
                             format!("{} [{}]", opt(&c.phrase), interval(c.low, c.high))
                         };
-                        let id = if c.retracted { format!("{} (retracted)", c.id) } else { c.id.clone() };
-                        vec![id, c.event.clone(), c.kind.clone(), c.subject.clone(), what, c.origin.clone(), c.report.clone(), c.hedge.clone()]
+                        let id = if c.retracted {
+                            format!("{} (retracted)", c.id)
+                        } else {
+                            c.id.clone()
+                        };
+                        vec![
+                            id,
+                            c.event.clone(),
+                            c.kind.clone(),
+                            c.subject.clone(),
+                            what,
+                            c.origin.clone(),
+                            c.report.clone(),
+                            c.hedge.clone(),
+                        ]
                     })
                     .collect();
-                writeln!(out, "{}", table(&["id", "event", "kind", "subject", "value", "origin", "report", "hedge"], rows))
+                writeln!(
+                    out,
+                    "{}",
+                    table(
+                        &["id", "event", "kind", "subject", "value", "origin", "report", "hedge"],
+                        rows
+                    )
+                )
             })
         }
         Command::History { id } => {
@@ -240,13 +310,31 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                     let what = if r.retracted {
                         "retracted".to_string()
                     } else if r.claim.kind.as_str() == "responsibility" {
-                        format!("{} {}", r.claim.actor.clone().unwrap_or_default(), r.claim.stance.map(|s| s.as_str()).unwrap_or(""))
+                        format!(
+                            "{} {}",
+                            r.claim.actor.clone().unwrap_or_default(),
+                            r.claim.stance.map(|s| s.as_str()).unwrap_or("")
+                        )
                     } else {
-                        format!("{} [{}]", r.claim.phrase.clone().unwrap_or_default(), interval(r.claim.low, r.claim.high))
+                        format!(
+                            "{} [{}]",
+                            r.claim.phrase.clone().unwrap_or_default(),
+                            interval(r.claim.low, r.claim.high)
+                        )
                     };
                     let why = r.claim.reason.as_deref().map(|w| format!(" — {w}")).unwrap_or_default();
-                    writeln!(out, "rev {} seq {} {} {} {}: {what}{why}", r.revision, r.seq, r.at, r.author, r.op)?;
-                    writeln!(out, "      {}{}{}", style::DIM.render(), r.hash, style::DIM.render_reset())?;
+                    writeln!(
+                        out,
+                        "rev {} seq {} {} {} {}: {what}{why}",
+                        r.revision, r.seq, r.at, r.author, r.op
+                    )?;
+                    writeln!(
+                        out,
+                        "      {}{}{}",
+                        style::DIM.render(),
+                        r.hash,
+                        style::DIM.render_reset()
+                    )?;
                 }
                 Ok(())
             })

@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(long)]
     subject: Option<String>,
     /// The value decided on
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     value: i64,
     /// Why: the evidence and reasoning
     #[arg(long)]
@@ -27,7 +27,15 @@ pub struct Args {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut ledger = ctx.open()?;
-    let input = DecisionInput { event: a.event, kind: a.kind, subject: a.subject, value: a.value, reason: a.reason };
+    let input = DecisionInput {
+        event: a.event,
+        kind: a.kind,
+        subject: a.subject,
+        value: a.value,
+        reason: a.reason,
+    };
     let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_decision(tx, &input))?;
-    ctx.emit(&entry, |out| writeln!(out, "recorded decision {} (seq {})", entry.entity, entry.seq))
+    ctx.emit(&entry, |out| {
+        writeln!(out, "recorded decision {} (seq {})", entry.entity, entry.seq)
+    })
 }

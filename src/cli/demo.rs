@@ -15,14 +15,25 @@ pub const SAMPLE: &str = include_str!("../../examples/sample.ndjson");
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    let path = if ctx.db_given { ctx.db.clone() } else { PathBuf::from("tally-demo.db") };
+    let path = if ctx.db_given {
+        ctx.db.clone()
+    } else {
+        PathBuf::from("tally-demo.db")
+    };
     if path.exists() {
         let is_demo = Ledger::open(&path)
             .ok()
-            .and_then(|l| l.conn().query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0)).ok())
+            .and_then(|l| {
+                l.conn()
+                    .query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0))
+                    .ok()
+            })
             .unwrap_or(false);
         if !is_demo {
-            return Err(Error::Invalid(format!("{} exists and is not a demo ledger; give --db with a new path", path.display())));
+            return Err(Error::Invalid(format!(
+                "{} exists and is not a demo ledger; give --db with a new path",
+                path.display()
+            )));
         }
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));
@@ -38,7 +49,15 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     if !ctx.json {
         println!(
             "built {} from the bundled sample: {} sources, {} actors, {} events, {} reports, {} claims, {} decision; head seq {} {}\n",
-            path.display(), done.sources, done.actors, done.events, done.reports, done.claims, done.decisions, head.seq, head.hash
+            path.display(),
+            done.sources,
+            done.actors,
+            done.events,
+            done.reports,
+            done.claims,
+            done.decisions,
+            head.seq,
+            head.hash
         );
     }
     let all = super::reconcile::reconcile_all(ledger.conn(), None, &Default::default())?;

@@ -81,21 +81,29 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     match cmd {
         Command::Add(f) => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_event(tx, &f.input()))?;
-            ctx.emit(&entry, |out| writeln!(out, "recorded event {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "recorded event {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Amend(f) => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_event(tx, &f.input()))?;
-            ctx.emit(&entry, |out| writeln!(out, "amended event {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "amended event {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::List => {
             let list = query::events(ledger.conn())?;
             ctx.emit(&list, |out| {
-                let rows = list.iter().map(|e| vec![e.slug.clone(), when(e), opt(&e.place), opt(&e.country), e.title.clone()]).collect();
+                let rows = list
+                    .iter()
+                    .map(|e| vec![e.slug.clone(), when(e), opt(&e.place), opt(&e.country), e.title.clone()])
+                    .collect();
                 writeln!(out, "{}", table(&["slug", "date", "place", "country", "title"], rows))
             })
         }
         Command::Show { slug } => {
-            let e = query::event(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("event", &slug, "see `tally event list`"))?;
+            let e = query::event(ledger.conn(), &slug)?
+                .ok_or_else(|| Error::unknown("event", &slug, "see `tally event list`"))?;
             ctx.emit(&e, |out| {
                 let coords = match (&e.lat, &e.lon) {
                     (Some(a), Some(o)) => format!("{a}, {o}"),

@@ -63,15 +63,43 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
     let mut w = csv::Writer::from_writer(out);
     let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
     w.write_record([
-        "claim_id", "event_id", "event_date", "location", "admin1", "country", "kind", "subject", "phrase", "low", "high",
-        "actor", "stance", "hedge", "origin", "source", "source_grade", "report_id", "published", "url", "revision", "retracted",
+        "claim_id",
+        "event_id",
+        "event_date",
+        "location",
+        "admin1",
+        "country",
+        "kind",
+        "subject",
+        "phrase",
+        "low",
+        "high",
+        "actor",
+        "stance",
+        "hedge",
+        "origin",
+        "source",
+        "source_grade",
+        "report_id",
+        "published",
+        "url",
+        "revision",
+        "retracted",
     ])
     .map_err(io)?;
     let events: std::collections::HashMap<String, query::EventView> =
         query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
-    let reports: std::collections::HashMap<String, query::ReportView> =
-        query::reports(conn, None)?.into_iter().map(|r| (r.id.clone(), r)).collect();
-    for c in query::claims(conn, &query::ClaimFilter { include_retracted: true, ..Default::default() })? {
+    let reports: std::collections::HashMap<String, query::ReportView> = query::reports(conn, None)?
+        .into_iter()
+        .map(|r| (r.id.clone(), r))
+        .collect();
+    for c in query::claims(
+        conn,
+        &query::ClaimFilter {
+            include_retracted: true,
+            ..Default::default()
+        },
+    )? {
         let e = events.get(&c.event);
         let r = reports.get(&c.report);
         let o = |v: &Option<String>| v.clone().unwrap_or_default();

@@ -11,5 +11,7 @@ pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let (_, entry) = Ledger::create(&ctx.db, &ctx.stamp()?, false)?;
-    ctx.emit(&entry, |out| writeln!(out, "initialised {} (seq 1, {})", ctx.db.display(), entry.hash))
+    ctx.emit(&entry, |out| {
+        writeln!(out, "initialised {} (seq 1, {})", ctx.db.display(), entry.hash)
+    })
 }

@@ -18,9 +18,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ledger = ctx.open()?;
     let (since_seq, since_at) = match args.since.as_deref() {
         None => (1, None),
-        Some(s) if s.bytes().all(|b| b.is_ascii_digit()) => {
-            (s.parse::<i64>().map_err(|_| Error::invalid("--since", s, "expected a seq number or a date"))?, None)
-        }
+        Some(s) if s.bytes().all(|b| b.is_ascii_digit()) => (
+            s.parse::<i64>()
+                .map_err(|_| Error::invalid("--since", s, "expected a seq number or a date"))?,
+            None,
+        ),
         Some(s) => (1, Some(model::timestamp("--since", s)?)),
     };
     let entries = query::log(ledger.conn(), since_seq, since_at.as_deref(), args.entity.as_deref())?;

@@ -87,14 +87,21 @@ impl Ctx {
     pub fn stamp(&self) -> Result<Stamp> {
         let author = match &self.author {
             Some(a) => a.clone(),
-            None => std::env::var("USER").or_else(|_| std::env::var("LOGNAME")).or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into()),
+            None => std::env::var("USER")
+                .or_else(|_| std::env::var("LOGNAME"))
+                .or_else(|_| std::env::var("USERNAME"))
+                .unwrap_or_else(|_| "unknown".into()),
         };
         let author = crate::model::name("--author", &author)?;
         Stamp::now(author)
     }
 
     /// Prints `value` as JSON with `--json`, otherwise through `human`.
-    pub fn emit<T: Serialize + ?Sized>(&self, value: &T, human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    pub fn emit<T: Serialize + ?Sized>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<()> {
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         if self.json {
@@ -180,12 +187,20 @@ pub fn read_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
         std::io::ErrorKind::NotFound | std::io::ErrorKind::IsADirectory => {
             Error::Invalid(format!("{field} '{}': no such file", path.display()))
         }
-        _ => Error::Io(std::io::Error::new(e.kind(), format!("cannot read {field} '{}': {e}", path.display()))),
+        _ => Error::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot read {field} '{}': {e}", path.display()),
+        )),
     })
 }
 
 /// Reads a text file the user named, which must be UTF-8.
 pub fn read_text_file(field: &str, path: &std::path::Path) -> Result<String> {
-    String::from_utf8(read_file(field, path)?)
-        .map_err(|e| Error::Invalid(format!("{field} '{}' is not valid UTF-8 (first bad byte at offset {})", path.display(), e.utf8_error().valid_up_to())))
+    String::from_utf8(read_file(field, path)?).map_err(|e| {
+        Error::Invalid(format!(
+            "{field} '{}' is not valid UTF-8 (first bad byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }

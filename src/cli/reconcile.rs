@@ -30,21 +30,37 @@ impl Args {
     pub fn options(&self) -> Result<Options> {
         Ok(Options {
             policy: self.policy,
-            min_grade: self.min_grade.as_deref().map(|g| Grade::parse_letter("--min-grade", g)).transpose()?,
+            min_grade: self
+                .min_grade
+                .as_deref()
+                .map(|g| Grade::parse_letter("--min-grade", g))
+                .transpose()?,
             no_alleged: self.no_alleged,
         })
     }
 }
 
 /// Reconciles one event, or all of them in date order.
-pub fn reconcile_all(conn: &Connection, event: Option<&str>, opts: &Options) -> Result<Vec<(EventView, EventEstimates)>> {
+pub fn reconcile_all(
+    conn: &Connection,
+    event: Option<&str>,
+    opts: &Options,
+) -> Result<Vec<(EventView, EventEstimates)>> {
     let events = match event {
-        Some(slug) => vec![query::event(conn, slug)?.ok_or_else(|| Error::unknown("event", slug, "see `tally event list`"))?],
+        Some(slug) => {
+            vec![query::event(conn, slug)?.ok_or_else(|| Error::unknown("event", slug, "see `tally event list`"))?]
+        }
         None => query::events(conn)?,
     };
     let mut out = Vec::with_capacity(events.len());
     for e in events {
-        let claims = query::claims(conn, &ClaimFilter { event: Some(&e.slug), ..Default::default() })?;
+        let claims = query::claims(
+            conn,
+            &ClaimFilter {
+                event: Some(&e.slug),
+                ..Default::default()
+            },
+        )?;
         let decisions = query::decisions(conn, Some(&e.slug))?;
         let est = reconcile::reconcile_event(&e.slug, &claims, &decisions, opts);
         out.push((e, est));
@@ -63,8 +79,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 /// Human rendering of reconciled events.
 pub fn render(out: &mut dyn Write, all: &[(EventView, EventEstimates)]) -> std::io::Result<()> {
     for (event, est) in all {
-        let place = [event.place.as_deref(), event.country.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
-        writeln!(out, "{}{}{} — {} ({}{})", style::BOLD.render(), event.slug, style::BOLD.render_reset(), event.title, super::event::when(event), if place.is_empty() { String::new() } else { format!(", {place}") })?;
+        let place = [event.place.as_deref(), event.country.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        writeln!(
+            out,
+            "{}{}{} — {} ({}{})",
+            style::BOLD.render(),
+            event.slug,
+            style::BOLD.render_reset(),
+            event.title,
+            super::event::when(event),
+            if place.is_empty() {
+                String::new()
+            } else {
+                format!(", {place}")
+            }
+        )?;
         if est.estimates.is_empty() && est.responsibility.is_empty() {
             writeln!(out, "  no current claims\n")?;
             continue;
@@ -87,7 +120,14 @@ pub fn render(out: &mut dyn Write, all: &[(EventView, EventEstimates)]) -> std::
             if !r.denied_by.is_empty() {
                 parts.push(format!("denied via {}", r.denied_by.join(", ")));
             }
-            writeln!(out, "  responsibility: {who} — {}{}{}: {}", status_style(&r.status).render(), r.status.to_uppercase(), status_style(&r.status).render_reset(), parts.join("; "))?;
+            writeln!(
+                out,
+                "  responsibility: {who} — {}{}{}: {}",
+                status_style(&r.status).render(),
+                r.status.to_uppercase(),
+                status_style(&r.status).render_reset(),
+                parts.join("; ")
+            )?;
         }
         writeln!(out)?;
     }
@@ -115,21 +155,49 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
         Some(d) => format!("decision {}", d.id),
         None => e.policy.clone(),
     };
-    write!(out, "  {} · {}  {}{}{}  best {best} ({how})  range {range}  {} origin{}",
-        e.kind, e.subject, st.render(), e.status.to_uppercase(), st.render_reset(), e.origins, if e.origins == 1 { "" } else { "s" })?;
+    write!(
+        out,
+        "  {} · {}  {}{}{}  best {best} ({how})  range {range}  {} origin{}",
+        e.kind,
+        e.subject,
+        st.render(),
+        e.status.to_uppercase(),
+        st.render_reset(),
+        e.origins,
+        if e.origins == 1 { "" } else { "s" }
+    )?;
     if !e.outliers.is_empty() {
         write!(out, "; outliers: {}", e.outliers.join(", "))?;
     }
     writeln!(out)?;
     if let Some(d) = &e.decision {
-        let stale = if d.stale { format!(" {}STALE{}: a later claim disagrees", style::BAD.render(), style::BAD.render_reset()) } else { String::new() };
+        let stale = if d.stale {
+            format!(
+                " {}STALE{}: a later claim disagrees",
+                style::BAD.render(),
+                style::BAD.render_reset()
+            )
+        } else {
+            String::new()
+        };
         writeln!(out, "    decision {} = {}: {}{stale}", d.id, d.value, d.reason)?;
     }
     // A shared axis from 0 to a little past the largest finite bound.
-    let top = e.claims.iter().flat_map(|c| [Some(c.low), c.high]).flatten().max().unwrap_or(1).max(1);
+    let top = e
+        .claims
+        .iter()
+        .flat_map(|c| [Some(c.low), c.high])
+        .flatten()
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let top = top + top / 5 + 1;
     let col = |v: i64| ((v.min(top) as f64 / top as f64) * (BAR - 1) as f64).round() as usize;
-    let (m_lo, m_hi) = e.majority.as_ref().map(|m| (col(m.low), m.high.map(col).unwrap_or(BAR - 1))).unwrap_or((BAR, BAR));
+    let (m_lo, m_hi) = e
+        .majority
+        .as_ref()
+        .map(|m| (col(m.low), m.high.map(col).unwrap_or(BAR - 1)))
+        .unwrap_or((BAR, BAR));
     for c in &e.claims {
         let (lo, hi) = (col(c.low), c.high.map(col));
         let mut cells: Vec<char> = vec![' '; BAR];
@@ -167,11 +235,30 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
             _ => String::new(),
         };
         let dim = if counted { anstyle::Style::new() } else { style::DIM };
-        writeln!(out, "    {}{:<5} {:<14} {:<14} {}{} |{bar}|{}{note}{}", dim.render(), c.id, origin, phrase, c.grade, dim.render_reset(), dim.render(), dim.render_reset())?;
+        writeln!(
+            out,
+            "    {}{:<5} {:<14} {:<14} {}{} |{bar}|{}{note}{}",
+            dim.render(),
+            c.id,
+            origin,
+            phrase,
+            c.grade,
+            dim.render_reset(),
+            dim.render(),
+            dim.render_reset()
+        )?;
     }
     if m_lo < BAR {
-        let mark: String = (0..BAR).map(|i| if i >= m_lo && i <= m_hi { '▔' } else { ' ' }).collect();
-        writeln!(out, "    {:<37} {}{mark}{} majority", "", style::HIGHLIGHT.render(), style::HIGHLIGHT.render_reset())?;
+        let mark: String = (0..BAR)
+            .map(|i| if i >= m_lo && i <= m_hi { '▔' } else { ' ' })
+            .collect();
+        writeln!(
+            out,
+            "    {:<37} {}{mark}{} majority",
+            "",
+            style::HIGHLIGHT.render(),
+            style::HIGHLIGHT.render_reset()
+        )?;
     }
     writeln!(out, "    {:<37}0{:>width$}", "", top, width = BAR + 1)?;
     Ok(())

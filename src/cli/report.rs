@@ -87,7 +87,10 @@ impl Common {
         };
         let capture = match &self.capture {
             Some(path) => Some(CaptureFile {
-                name: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "capture".into()),
+                name: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "capture".into()),
                 bytes: read_file("--capture", path)?,
             }),
             None => None,
@@ -111,14 +114,24 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
         Command::Add(a) => {
             let mut input = a.common.input()?;
             input.source = Some(a.source);
-            input.claims = a.claims.iter().map(|c| actions::parse_compact("--claim", c)).collect::<Result<_>>()?;
+            input.claims = a
+                .claims
+                .iter()
+                .map(|c| actions::parse_compact("--claim", c))
+                .collect::<Result<_>>()?;
             if a.event.is_some() && input.claims.is_empty() {
                 return Err(Error::Invalid("--event is only used with --claim".into()));
             }
             let stamp = ctx.stamp()?;
-            let added = ledger.write(&stamp, |tx| actions::add_report(tx, &input, a.event.as_deref(), &stamp.at))?;
+            let added = ledger.write(&stamp, |tx| {
+                actions::add_report(tx, &input, a.event.as_deref(), &stamp.at)
+            })?;
             ctx.emit(&added, |out| {
-                writeln!(out, "recorded report {} (seq {})", added.report.entity, added.report.seq)?;
+                writeln!(
+                    out,
+                    "recorded report {} (seq {})",
+                    added.report.entity, added.report.seq
+                )?;
                 for c in &added.claims {
                     writeln!(out, "recorded claim {} (seq {})", c.entity, c.seq)?;
                 }
@@ -129,31 +142,71 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
             let mut input = a.common.input()?;
             input.reason = a.reason;
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_report(tx, &a.id, &input))?;
-            ctx.emit(&entry, |out| writeln!(out, "amended report {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "amended report {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::List { source } => {
             let list = query::reports(ledger.conn(), source.as_deref())?;
-            let brief: Vec<_> = list.into_iter().map(|r| crate::ledger::query::ReportView { text: None, ..r }).collect();
+            let brief: Vec<_> = list
+                .into_iter()
+                .map(|r| crate::ledger::query::ReportView { text: None, ..r })
+                .collect();
             ctx.emit(&brief, |out| {
-                let rows = brief.iter().map(|r| vec![r.id.clone(), r.source.clone(), opt(&r.published), opt(&r.title), r.revision.to_string()]).collect();
+                let rows = brief
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.id.clone(),
+                            r.source.clone(),
+                            opt(&r.published),
+                            opt(&r.title),
+                            r.revision.to_string(),
+                        ]
+                    })
+                    .collect();
                 writeln!(out, "{}", table(&["id", "source", "published", "title", "rev"], rows))
             })
         }
         Command::Show { id } => {
             let r = query::need_report(ledger.conn(), "report id", &id)?;
-            let claims = query::claims(ledger.conn(), &ClaimFilter { report: Some(&id), include_retracted: true, ..Default::default() })?;
+            let claims = query::claims(
+                ledger.conn(),
+                &ClaimFilter {
+                    report: Some(&id),
+                    include_retracted: true,
+                    ..Default::default()
+                },
+            )?;
             #[derive(serde::Serialize)]
             struct Shown<'a> {
                 #[serde(flatten)]
                 report: &'a query::ReportView,
                 claims: Vec<&'a str>,
             }
-            let shown = Shown { report: &r, claims: claims.iter().map(|c| c.id.as_str()).collect() };
+            let shown = Shown {
+                report: &r,
+                claims: claims.iter().map(|c| c.id.as_str()).collect(),
+            };
             ctx.emit(&shown, |out| {
-                writeln!(out, "{} — {}\nsource:    {}\npublished: {}\nretrieved: {}\nurl:       {}\nlanguage:  {}\nrevision:  {}",
-                    r.id, opt(&r.title), r.source, opt(&r.published), r.retrieved, opt(&r.url), opt(&r.language), r.revision)?;
+                writeln!(
+                    out,
+                    "{} — {}\nsource:    {}\npublished: {}\nretrieved: {}\nurl:       {}\nlanguage:  {}\nrevision:  {}",
+                    r.id,
+                    opt(&r.title),
+                    r.source,
+                    opt(&r.published),
+                    r.retrieved,
+                    opt(&r.url),
+                    opt(&r.language),
+                    r.revision
+                )?;
                 if let (Some(sha), Some(name)) = (&r.capture_sha256, &r.capture_name) {
-                    writeln!(out, "capture:   {name} ({} bytes) sha256 {sha}", r.capture_size.unwrap_or(0))?;
+                    writeln!(
+                        out,
+                        "capture:   {name} ({} bytes) sha256 {sha}",
+                        r.capture_size.unwrap_or(0)
+                    )?;
                 }
                 if !claims.is_empty() {
                     writeln!(out, "claims:    {}", shown.claims.join(", "))?;

@@ -2,7 +2,7 @@ use super::{Ctx, opt, table};
 use crate::actions::{self, SourceInput};
 use crate::error::{Error, Result};
 use crate::ledger::query;
-use crate::model::{Grade, SourceKind};
+use crate::model::Grade;
 
 /// Sources: outlets and bodies that publish reports
 #[derive(Debug, clap::Subcommand)]
@@ -24,8 +24,9 @@ pub struct Fields {
     /// Its display name
     #[arg(long)]
     name: Option<String>,
-    /// What kind of body it is
-    #[arg(long, value_parser = SourceKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>())]
+    /// news-agency, national-media, international-media, un, ngo, government, military,
+    /// armed-group, social-media, local-contact or other [default: other]
+    #[arg(long)]
     kind: Option<String>,
     /// Reliability, Admiralty scale A (completely reliable) to F (cannot be judged)
     #[arg(long)]
@@ -43,7 +44,15 @@ pub struct Fields {
 
 impl Fields {
     fn input(self) -> SourceInput {
-        SourceInput { slug: self.slug, name: self.name, kind: self.kind, grade: self.grade, url: self.url, note: self.note, reason: self.reason }
+        SourceInput {
+            slug: self.slug,
+            name: self.name,
+            kind: self.kind,
+            grade: self.grade,
+            url: self.url,
+            note: self.note,
+            reason: self.reason,
+        }
     }
 }
 
@@ -52,25 +61,54 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     match cmd {
         Command::Add(f) => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_source(tx, &f.input()))?;
-            ctx.emit(&entry, |out| writeln!(out, "recorded source {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "recorded source {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::Amend(f) => {
             let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_source(tx, &f.input()))?;
-            ctx.emit(&entry, |out| writeln!(out, "amended source {} (seq {})", entry.entity, entry.seq))
+            ctx.emit(&entry, |out| {
+                writeln!(out, "amended source {} (seq {})", entry.entity, entry.seq)
+            })
         }
         Command::List => {
             let list = query::sources(ledger.conn())?;
             ctx.emit(&list, |out| {
-                let rows = list.iter().map(|s| vec![s.slug.clone(), s.name.clone(), s.kind.clone(), s.grade.clone(), opt(&s.url)]).collect();
+                let rows = list
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.slug.clone(),
+                            s.name.clone(),
+                            s.kind.clone(),
+                            s.grade.clone(),
+                            opt(&s.url),
+                        ]
+                    })
+                    .collect();
                 writeln!(out, "{}", table(&["slug", "name", "kind", "grade", "url"], rows))
             })
         }
         Command::Show { slug } => {
-            let s = query::source(ledger.conn(), &slug)?.ok_or_else(|| Error::unknown("source", &slug, "see `tally source list`"))?;
+            let s = query::source(ledger.conn(), &slug)?
+                .ok_or_else(|| Error::unknown("source", &slug, "see `tally source list`"))?;
             ctx.emit(&s, |out| {
-                let grade = Grade::ALL.iter().find(|g| g.as_str() == s.grade).map(|g| grade_meaning(*g)).unwrap_or("");
-                writeln!(out, "{} — {}\nkind:     {}\ngrade:    {} ({grade})\nurl:      {}\nnote:     {}\nrevision: {}",
-                    s.slug, s.name, s.kind, s.grade, opt(&s.url), opt(&s.note), s.revision)
+                let grade = Grade::ALL
+                    .iter()
+                    .find(|g| g.as_str() == s.grade)
+                    .map(|g| grade_meaning(*g))
+                    .unwrap_or("");
+                writeln!(
+                    out,
+                    "{} — {}\nkind:     {}\ngrade:    {} ({grade})\nurl:      {}\nnote:     {}\nrevision: {}",
+                    s.slug,
+                    s.name,
+                    s.kind,
+                    s.grade,
+                    opt(&s.url),
+                    opt(&s.note),
+                    s.revision
+                )
             })
         }
     }

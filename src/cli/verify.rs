@@ -16,11 +16,19 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let against = args.against.as_deref().map(|c| Checkpoint::parse("--against", c)).transpose()?;
+    let against = args
+        .against
+        .as_deref()
+        .map(|c| Checkpoint::parse("--against", c))
+        .transpose()?;
     let ledger = ctx.open()?;
     let report = verify::verify(ledger.conn(), ledger.path(), against.as_ref())?;
     ctx.emit(&report, |out| {
-        writeln!(out, "checked {} journal entries: hashes, links, canonical bodies", report.entries)?;
+        writeln!(
+            out,
+            "checked {} journal entries: hashes, links, canonical bodies",
+            report.entries
+        )?;
         writeln!(out, "replayed them and compared tables: {}", report.tables.join(", "))?;
         writeln!(out, "checked {} captured files against their SHA-256", report.blobs)?;
         if let Some(cp) = &report.checkpoint {
@@ -33,10 +41,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 (None, Some(t)) => format!("table {t}"),
                 _ => String::new(),
             };
-            writeln!(out, "{}PROBLEM{} {place}: {}", style::BAD.render(), style::BAD.render_reset(), p.what)?;
+            writeln!(
+                out,
+                "{}PROBLEM{} {place}: {}",
+                style::BAD.render(),
+                style::BAD.render_reset(),
+                p.what
+            )?;
         }
         if report.ok {
-            writeln!(out, "{}ok{}: nothing was changed outside tally", style::OK.render(), style::OK.render_reset())?;
+            writeln!(
+                out,
+                "{}ok{}: nothing was changed outside tally",
+                style::OK.render(),
+                style::OK.render_reset()
+            )?;
         }
         Ok(())
     })?;
@@ -44,7 +63,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         Ok(())
     } else {
         let first = &report.problems[0];
-        let place = first.seq.map(|s| format!("seq {s}")).or(first.table.as_ref().map(|t| format!("table {t}"))).unwrap_or_default();
-        Err(Error::Integrity(format!("verify failed: {} problem(s), the first at {place}: {}", report.problems.len(), first.what)))
+        let place = first
+            .seq
+            .map(|s| format!("seq {s}"))
+            .or(first.table.as_ref().map(|t| format!("table {t}")))
+            .unwrap_or_default();
+        Err(Error::Integrity(format!(
+            "verify failed: {} problem(s), the first at {place}: {}",
+            report.problems.len(),
+            first.what
+        )))
     }
 }

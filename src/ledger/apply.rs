@@ -6,7 +6,9 @@
 
 use crate::error::{Error, Result};
 use crate::journal::{Entry, Op};
-use crate::model::{self, ActorBody, ClaimBody, DecisionBody, EventBody, InitBody, ReportBody, RetractBody, SourceBody};
+use crate::model::{
+    self, ActorBody, ClaimBody, DecisionBody, EventBody, InitBody, ReportBody, RetractBody, SourceBody,
+};
 use rusqlite::{Connection, params};
 use serde::de::DeserializeOwned;
 
@@ -31,8 +33,12 @@ pub fn apply(conn: &Connection, entry: &Entry) -> Result<()> {
 }
 
 fn body<T: DeserializeOwned>(entry: &Entry) -> Result<T> {
-    serde_json::from_value(entry.body.clone())
-        .map_err(|e| Error::Integrity(format!("entry {} ({} {}): body does not fit the op: {e}", entry.seq, entry.op, entry.entity)))
+    serde_json::from_value(entry.body.clone()).map_err(|e| {
+        Error::Integrity(format!(
+            "entry {} ({} {}): body does not fit the op: {e}",
+            entry.seq, entry.op, entry.entity
+        ))
+    })
 }
 
 /// The number in an id such as `r12` or `c3`.
@@ -42,13 +48,21 @@ fn num(entry: &Entry, prefix: char) -> Result<i64> {
         .strip_prefix(prefix)
         .and_then(|n| n.parse::<i64>().ok())
         .filter(|n| *n > 0)
-        .ok_or_else(|| Error::Integrity(format!("entry {}: '{}' is not a valid id for {}", entry.seq, entry.entity, entry.op)))
+        .ok_or_else(|| {
+            Error::Integrity(format!(
+                "entry {}: '{}' is not a valid id for {}",
+                entry.seq, entry.entity, entry.op
+            ))
+        })
 }
 
 fn sql_err(entry: &Entry) -> impl Fn(rusqlite::Error) -> Error + '_ {
     move |e| match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
-            Error::Integrity(format!("entry {} ({} {}): it adds something that already exists", entry.seq, entry.op, entry.entity))
+            Error::Integrity(format!(
+                "entry {} ({} {}): it adds something that already exists",
+                entry.seq, entry.op, entry.entity
+            ))
         }
         e => Error::Sqlite(e),
     }
@@ -56,7 +70,10 @@ fn sql_err(entry: &Entry) -> impl Fn(rusqlite::Error) -> Error + '_ {
 
 fn init(conn: &Connection, entry: &Entry, b: InitBody) -> Result<usize> {
     if entry.seq != 1 {
-        return Err(Error::Integrity(format!("entry {}: ledger.init may only be the first entry", entry.seq)));
+        return Err(Error::Integrity(format!(
+            "entry {}: ledger.init may only be the first entry",
+            entry.seq
+        )));
     }
     conn.prepare_cached("INSERT INTO ledger (id, version, demo, created) VALUES (?, ?, ?, ?)")?
         .execute(params![b.ledger_id, b.version, b.demo, entry.at])
@@ -70,7 +87,15 @@ fn source(conn: &Connection, entry: &Entry, add: bool, b: SourceBody) -> Result<
         "UPDATE sources SET name = ?2, kind = ?3, grade = ?4, url = ?5, note = ?6, revision = revision + 1, seq = ?7 WHERE slug = ?1"
     };
     conn.prepare_cached(sql)?
-        .execute(params![entry.entity, b.name, b.kind.as_str(), b.grade.as_str(), b.url, b.note, entry.seq])
+        .execute(params![
+            entry.entity,
+            b.name,
+            b.kind.as_str(),
+            b.grade.as_str(),
+            b.url,
+            b.note,
+            entry.seq
+        ])
         .map_err(sql_err(entry))
 }
 
@@ -80,26 +105,35 @@ fn actor(conn: &Connection, entry: &Entry, add: bool, b: ActorBody) -> Result<us
     } else {
         "UPDATE actors SET name = ?2, note = ?3, revision = revision + 1, seq = ?4 WHERE slug = ?1"
     };
-    let n = conn.prepare_cached(sql)?.execute(params![entry.entity, b.name, b.note, entry.seq]).map_err(sql_err(entry))?;
-    conn.prepare_cached("DELETE FROM actor_aliases WHERE actor = ?")?.execute([&entry.entity])?;
-    let mut insert = conn.prepare_cached("INSERT INTO actor_aliases (key, actor, alias) VALUES (?, ?, ?)")?;
-    // The slug and the name are aliases too; a name repeated among the
-    // aliases is kept once.
-    let mut names = vec![entry.entity.clone(), b.name.clone()];
-    names.extend(b.aliases.iter().cloned());
+    let n = conn
+        .prepare_cached(sql)?
+        .execute(params![entry.entity, b.name, b.note, entry.seq])
+        .map_err(sql_err(entry))?;
+    conn.prepare_cached("DELETE FROM actor_aliases WHERE actor = ?")?
+        .execute([&entry.entity])?;
+    let mut insert = conn.prepare_cached("INSERT INTO actor_aliases (key, actor, alias, given) VALUES (?, ?, ?, ?)")?;
+    // The given aliases, then the slug and the name, which answer lookups
+    // too; each spelling once.
+    let names = b
+        .aliases
+        .iter()
+        .map(|a| (a, true))
+        .chain([(&entry.entity, false), (&b.name, false)]);
     let mut seen = std::collections::HashSet::new();
-    for alias in names {
-        let key = model::fold(&alias);
+    for (alias, given) in names {
+        let key = model::fold(alias);
         if seen.insert(key.clone()) {
-            insert.execute(params![key, entry.entity, alias]).map_err(sql_err(entry))?;
+            insert
+                .execute(params![key, entry.entity, alias, given])
+                .map_err(sql_err(entry))?;
         }
     }
     Ok(n)
 }
 
 fn event(conn: &Connection, entry: &Entry, add: bool, b: EventBody) -> Result<usize> {
-    let (start, end, precision) = model::event_date("date", &b.date)
-        .map_err(|e| Error::Integrity(format!("entry {}: {e}", entry.seq)))?;
+    let (start, end, precision) =
+        model::event_date("date", &b.date).map_err(|e| Error::Integrity(format!("entry {}: {e}", entry.seq)))?;
     let sql = if add {
         "INSERT INTO events (slug, title, date_start, date_end, precision, place, region, country, lat, lon, type, revision, seq)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12)"

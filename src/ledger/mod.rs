@@ -44,7 +44,9 @@ impl Stamp {
             Err(_) => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
         if at.len() != 20 {
-            return Err(Error::Invalid("TALLY_NOW must be an RFC 3339 time such as 2017-05-09T14:03:00Z".into()));
+            return Err(Error::Invalid(
+                "TALLY_NOW must be an RFC 3339 time such as 2017-05-09T14:03:00Z".into(),
+            ));
         }
         Ok(Stamp { author, at })
     }
@@ -94,15 +96,26 @@ impl Ledger {
     /// Creates a new ledger file with its genesis entry.
     pub fn create(path: &Path, stamp: &Stamp, demo: bool) -> Result<(Ledger, Entry)> {
         if path.exists() && std::fs::metadata(path)?.len() > 0 {
-            return Err(Error::Invalid(format!("{} already exists; tally init only creates a new ledger", path.display())));
+            return Err(Error::Invalid(format!(
+                "{} already exists; tally init only creates a new ledger",
+                path.display()
+            )));
         }
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-            .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
+        let mut conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+                .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
-        let mut ledger = Ledger { conn, path: path.to_path_buf() };
-        let body = InitBody { ledger_id: random_id(), version: env!("CARGO_PKG_VERSION").to_string(), demo };
+        let mut ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let body = InitBody {
+            ledger_id: random_id(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            demo,
+        };
         let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", &body))?;
         Ok((ledger, entry))
     }
@@ -120,13 +133,20 @@ impl Ledger {
             .map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         configure(&conn).map_err(|_| not_ledger())?;
         let has_journal: bool = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'",
+                [],
+                |r| r.get(0),
+            )
             .map_err(|_| not_ledger())?;
         if !has_journal {
             return Err(not_ledger());
         }
         migrate(&mut conn)?;
-        Ok(Ledger { conn, path: path.to_path_buf() })
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -140,9 +160,16 @@ impl Ledger {
     /// Runs `f` in one immediate transaction: everything it appends lands
     /// together, or nothing does.
     pub fn write<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(busy)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(busy)?;
         let head = head_of(&tx)?;
-        let mut w = Tx { tx, head, stamp: stamp.clone() };
+        let mut w = Tx {
+            tx,
+            head,
+            stamp: stamp.clone(),
+        };
         let out = f(&mut w)?;
         w.tx.commit().map_err(busy)?;
         Ok(out)
@@ -155,7 +182,10 @@ impl Ledger {
 
 fn busy(e: rusqlite::Error) -> Error {
     if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy) {
-        Error::Runtime(format!("the ledger is busy: another process held it for more than {}s", BUSY_TIMEOUT.as_secs()))
+        Error::Runtime(format!(
+            "the ledger is busy: another process held it for more than {}s",
+            BUSY_TIMEOUT.as_secs()
+        ))
     } else {
         Error::Sqlite(e)
     }
@@ -164,10 +194,16 @@ fn busy(e: rusqlite::Error) -> Error {
 pub(crate) fn head_of(conn: &Connection) -> Result<Head> {
     let head = conn
         .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok(Head { seq: r.get(0)?, hash: r.get(1)? })
+            Ok(Head {
+                seq: r.get(0)?,
+                hash: r.get(1)?,
+            })
         })
         .optional()?;
-    Ok(head.unwrap_or(Head { seq: 0, hash: GENESIS_PREV.to_string() }))
+    Ok(head.unwrap_or(Head {
+        seq: 0,
+        hash: GENESIS_PREV.to_string(),
+    }))
 }
 
 /// A write transaction in progress.
@@ -188,7 +224,15 @@ impl Tx<'_> {
         let body = serde_json::to_value(body).map_err(|e| Error::Runtime(format!("cannot encode entry body: {e}")))?;
         let text = journal::canonical(&body).map_err(|e| Error::Invalid(e.to_string()))?;
         let seq = self.head.seq + 1;
-        let hash = journal::entry_hash(seq, &self.head.hash, &self.stamp.at, &self.stamp.author, op.as_str(), entity, &text);
+        let hash = journal::entry_hash(
+            seq,
+            &self.head.hash,
+            &self.stamp.at,
+            &self.stamp.author,
+            op.as_str(),
+            entity,
+            &text,
+        );
         let entry = Entry {
             seq,
             prev: self.head.hash.clone(),
@@ -200,16 +244,32 @@ impl Tx<'_> {
             hash,
         };
         self.tx
-            .prepare_cached("INSERT INTO journal (seq, prev, at, author, op, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")?
-            .execute(params![entry.seq, entry.prev, entry.at, entry.author, entry.op, entry.entity, text, entry.hash])?;
+            .prepare_cached(
+                "INSERT INTO journal (seq, prev, at, author, op, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )?
+            .execute(params![
+                entry.seq,
+                entry.prev,
+                entry.at,
+                entry.author,
+                entry.op,
+                entry.entity,
+                text,
+                entry.hash
+            ])?;
         apply::apply(&self.tx, &entry)?;
-        self.head = Head { seq, hash: entry.hash.clone() };
+        self.head = Head {
+            seq,
+            hash: entry.hash.clone(),
+        };
         Ok(entry)
     }
 
     /// Stores a captured file by its SHA-256 (content-addressed, idempotent).
     pub fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<()> {
-        self.tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?, ?)")?.execute(params![sha256, bytes])?;
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?, ?)")?
+            .execute(params![sha256, bytes])?;
         Ok(())
     }
 }
@@ -218,10 +278,15 @@ impl Tx<'_> {
 fn random_id() -> String {
     use std::io::Read;
     let mut buf = [0u8; 16];
-    if std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut buf)).is_ok() {
+    if std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut buf))
+        .is_ok()
+    {
         return buf.iter().map(|b| format!("{b:02x}")).collect();
     }
     // No /dev/urandom (not Unix): time and process id, hashed.
-    let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
     journal::sha256_hex(format!("{}:{}", t.as_nanos(), std::process::id()).as_bytes())[..32].to_string()
 }

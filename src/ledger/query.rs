@@ -117,7 +117,10 @@ fn source_row(r: &Row) -> rusqlite::Result<SourceView> {
 }
 
 pub fn source(conn: &Connection, slug: &str) -> Result<Option<SourceView>> {
-    Ok(conn.prepare_cached("SELECT * FROM sources WHERE slug = ?")?.query_row([slug], source_row).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT * FROM sources WHERE slug = ?")?
+        .query_row([slug], source_row)
+        .optional()?)
 }
 
 pub fn sources(conn: &Connection) -> Result<Vec<SourceView>> {
@@ -128,21 +131,29 @@ pub fn sources(conn: &Connection) -> Result<Vec<SourceView>> {
 
 /// The source `slug`, or an input error naming `field`.
 pub fn need_source(conn: &Connection, field: &str, slug: &str) -> Result<SourceView> {
-    source(conn, slug)?.ok_or_else(|| Error::unknown(&format!("source in {field}"), slug, "add it first with `tally source add`"))
+    source(conn, slug)?.ok_or_else(|| {
+        Error::unknown(
+            &format!("source in {field}"),
+            slug,
+            "add it first with `tally source add`",
+        )
+    })
 }
 
 fn actor_row(conn: &Connection, r: &Row) -> Result<ActorView> {
     let slug: String = r.get("slug")?;
-    let name: String = r.get("name")?;
-    // The slug and the name are stored as aliases for lookup; show the rest.
-    let mut stmt = conn.prepare_cached("SELECT alias FROM actor_aliases WHERE actor = ? ORDER BY rowid")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT alias FROM actor_aliases WHERE actor = ? AND given = 1 ORDER BY rowid")?;
     let aliases = stmt
         .query_map([&slug], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?
-        .into_iter()
-        .filter(|a| model::fold(a) != model::fold(&slug) && model::fold(a) != model::fold(&name))
-        .collect();
-    Ok(ActorView { aliases, slug, name, note: r.get("note")?, revision: r.get("revision")? })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(ActorView {
+        aliases,
+        slug,
+        name: r.get("name")?,
+        note: r.get("note")?,
+        revision: r.get("revision")?,
+    })
 }
 
 pub fn actor(conn: &Connection, slug: &str) -> Result<Option<ActorView>> {
@@ -196,7 +207,10 @@ fn event_row(r: &Row) -> rusqlite::Result<EventView> {
 }
 
 pub fn event(conn: &Connection, slug: &str) -> Result<Option<EventView>> {
-    Ok(conn.prepare_cached("SELECT * FROM events WHERE slug = ?")?.query_row([slug], event_row).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT * FROM events WHERE slug = ?")?
+        .query_row([slug], event_row)
+        .optional()?)
 }
 
 pub fn events(conn: &Connection) -> Result<Vec<EventView>> {
@@ -206,7 +220,13 @@ pub fn events(conn: &Connection) -> Result<Vec<EventView>> {
 }
 
 pub fn need_event(conn: &Connection, field: &str, slug: &str) -> Result<EventView> {
-    event(conn, slug)?.ok_or_else(|| Error::unknown(&format!("event in {field}"), slug, "add it first with `tally event add`"))
+    event(conn, slug)?.ok_or_else(|| {
+        Error::unknown(
+            &format!("event in {field}"),
+            slug,
+            "add it first with `tally event add`",
+        )
+    })
 }
 
 fn report_row(r: &Row) -> rusqlite::Result<ReportView> {
@@ -227,7 +247,10 @@ fn report_row(r: &Row) -> rusqlite::Result<ReportView> {
 }
 
 pub fn report(conn: &Connection, id: &str) -> Result<Option<ReportView>> {
-    Ok(conn.prepare_cached("SELECT * FROM reports WHERE id = ?")?.query_row([id], report_row).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT * FROM reports WHERE id = ?")?
+        .query_row([id], report_row)
+        .optional()?)
 }
 
 pub fn reports(conn: &Connection, source: Option<&str>) -> Result<Vec<ReportView>> {
@@ -237,7 +260,13 @@ pub fn reports(conn: &Connection, source: Option<&str>) -> Result<Vec<ReportView
 }
 
 pub fn need_report(conn: &Connection, field: &str, id: &str) -> Result<ReportView> {
-    report(conn, id)?.ok_or_else(|| Error::unknown(&format!("report in {field}"), id, "report ids look like r1, r2, …; see `tally report list`"))
+    report(conn, id)?.ok_or_else(|| {
+        Error::unknown(
+            &format!("report in {field}"),
+            id,
+            "report ids look like r1, r2, …; see `tally report list`",
+        )
+    })
 }
 
 /// The next free number for ids with this prefix (`r`, `c`, `d`).
@@ -284,11 +313,20 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
 }
 
 pub fn claim(conn: &Connection, id: &str) -> Result<Option<ClaimView>> {
-    Ok(conn.prepare_cached(&format!("{CLAIM_SELECT} WHERE c.id = ?"))?.query_row([id], claim_row).optional()?)
+    Ok(conn
+        .prepare_cached(&format!("{CLAIM_SELECT} WHERE c.id = ?"))?
+        .query_row([id], claim_row)
+        .optional()?)
 }
 
 pub fn need_claim(conn: &Connection, field: &str, id: &str) -> Result<ClaimView> {
-    claim(conn, id)?.ok_or_else(|| Error::unknown(&format!("claim in {field}"), id, "claim ids look like c1, c2, …; see `tally claim list`"))
+    claim(conn, id)?.ok_or_else(|| {
+        Error::unknown(
+            &format!("claim in {field}"),
+            id,
+            "claim ids look like c1, c2, …; see `tally claim list`",
+        )
+    })
 }
 
 /// What to list.
@@ -338,7 +376,9 @@ fn decision_row(r: &Row) -> rusqlite::Result<DecisionView> {
 /// Decisions, of one event or all, oldest first.
 pub fn decisions(conn: &Connection, event: Option<&str>) -> Result<Vec<DecisionView>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM decisions WHERE ?1 IS NULL OR event = ?1 ORDER BY num")?;
-    let rows = stmt.query_map([event], decision_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map([event], decision_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
@@ -369,21 +409,31 @@ pub fn log(conn: &Connection, since_seq: i64, since_at: Option<&str>, entity: Op
     let mut stmt = conn.prepare_cached(
         "SELECT * FROM journal WHERE seq >= ?1 AND (?2 IS NULL OR at >= ?2) AND (?3 IS NULL OR entity = ?3) ORDER BY seq DESC",
     )?;
-    let rows = stmt.query_map(params![since_seq, since_at, entity], entry_row)?.collect::<rusqlite::Result<_>>()?;
+    let rows = stmt
+        .query_map(params![since_seq, since_at, entity], entry_row)?
+        .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
 /// The entry at `seq`, if any.
 pub fn entry(conn: &Connection, seq: i64) -> Result<Option<Entry>> {
-    Ok(conn.prepare_cached("SELECT * FROM journal WHERE seq = ?")?.query_row([seq], entry_row).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT * FROM journal WHERE seq = ?")?
+        .query_row([seq], entry_row)
+        .optional()?)
 }
 
 /// The last seq recorded at or before `at`.
 pub fn seq_at(conn: &Connection, at: &str) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE at <= ?")?.query_row([at], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM journal WHERE at <= ?")?
+        .query_row([at], |r| r.get(0))?)
 }
 
 /// A stored blob's bytes.
 pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
-    Ok(conn.prepare_cached("SELECT bytes FROM blobs WHERE sha256 = ?")?.query_row([sha256], |r| r.get(0)).optional()?)
+    Ok(conn
+        .prepare_cached("SELECT bytes FROM blobs WHERE sha256 = ?")?
+        .query_row([sha256], |r| r.get(0))
+        .optional()?)
 }

@@ -40,16 +40,17 @@ impl StoredEntry {
 /// Calls `f` on every entry with `seq <= upto` (all if `None`), in seq
 /// order, one row at a time.
 pub fn each_entry(conn: &Connection, upto: Option<i64>, mut f: impl FnMut(StoredEntry) -> Result<()>) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT seq, prev, at, author, op, entity, body, hash FROM journal WHERE seq <= ?1 ORDER BY seq",
-    )?;
+    let mut stmt =
+        conn.prepare("SELECT seq, prev, at, author, op, entity, body, hash FROM journal WHERE seq <= ?1 ORDER BY seq")?;
     let mut rows = stmt.query([upto.unwrap_or(i64::MAX)])?;
     while let Some(r) = rows.next()? {
         // Columns are read as text whatever was stored, so that a forged
         // row of the wrong type is reported, not a crash.
         let text = |i: usize| -> rusqlite::Result<String> {
             Ok(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                    String::from_utf8_lossy(t).into_owned()
+                }
                 rusqlite::types::ValueRef::Integer(i) => i.to_string(),
                 rusqlite::types::ValueRef::Real(x) => x.to_string(),
                 rusqlite::types::ValueRef::Null => String::new(),

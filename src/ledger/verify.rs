@@ -72,7 +72,10 @@ impl Checkpoint {
         if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             return Err(bad());
         }
-        Ok(Checkpoint { seq, hash: hash.to_string() })
+        Ok(Checkpoint {
+            seq,
+            hash: hash.to_string(),
+        })
     }
 }
 
@@ -87,12 +90,20 @@ struct Problems(Vec<Problem>);
 impl Problems {
     fn at(&mut self, seq: i64, what: impl Into<String>) {
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(Problem { seq: Some(seq), table: None, what: what.into() });
+            self.0.push(Problem {
+                seq: Some(seq),
+                table: None,
+                what: what.into(),
+            });
         }
     }
     fn table(&mut self, table: &str, what: impl Into<String>) {
         if self.0.len() < MAX_PROBLEMS {
-            self.0.push(Problem { seq: None, table: Some(table.to_string()), what: what.into() });
+            self.0.push(Problem {
+                seq: None,
+                table: Some(table.to_string()),
+                what: what.into(),
+            });
         }
     }
 }
@@ -110,7 +121,14 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     replay::each_entry(conn, None, |e| {
         entries += 1;
         if e.seq != expected {
-            problems.at(e.seq, format!("seq {} follows seq {}: entries are missing or out of order", e.seq, expected - 1));
+            problems.at(
+                e.seq,
+                format!(
+                    "seq {} follows seq {}: entries are missing or out of order",
+                    e.seq,
+                    expected - 1
+                ),
+            );
         }
         if e.prev != prev {
             problems.at(e.seq, "prev is not the hash of the entry before it");
@@ -150,16 +168,23 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
 
     // 5: the checkpoint.
     if let Some(cp) = against {
-        let stored: Option<String> =
-            conn.query_row("SELECT hash FROM journal WHERE seq = ?", [cp.seq], |r| r.get(0)).optional()?;
+        let stored: Option<String> = conn
+            .query_row("SELECT hash FROM journal WHERE seq = ?", [cp.seq], |r| r.get(0))
+            .optional()?;
         match stored {
             None => problems.at(
                 cp.seq,
-                format!("checkpoint {cp} names seq {} but the journal ends at seq {}: it was truncated", cp.seq, head.seq),
+                format!(
+                    "checkpoint {cp} names seq {} but the journal ends at seq {}: it was truncated",
+                    cp.seq, head.seq
+                ),
             ),
             Some(h) if h != cp.hash => problems.at(
                 cp.seq,
-                format!("checkpoint {cp} does not match: the entry at seq {} now has hash {h}: history was rewritten", cp.seq),
+                format!(
+                    "checkpoint {cp} does not match: the entry at seq {} now has hash {h}: history was rewritten",
+                    cp.seq
+                ),
             ),
             Some(_) => {}
         }
@@ -181,8 +206,11 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
 /// Every table, index and trigger tally creates must be there, unaltered.
 fn check_schema(conn: &Connection, scratch: &Connection, problems: &mut Problems) -> Result<()> {
     let objects = |c: &Connection| -> Result<Vec<(String, String, Option<String>)>> {
-        let mut stmt = c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        let mut stmt =
+            c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     };
     let stored = objects(conn)?;
@@ -203,7 +231,10 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
          UNION SELECT {key} FROM (SELECT * FROM main.{table} EXCEPT SELECT * FROM stored.{table})
          ORDER BY 1 LIMIT 5"
     );
-    let keys: Vec<Value> = scratch.prepare(&sql)?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let keys: Vec<Value> = scratch
+        .prepare(&sql)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
     for k in keys {
         let label = match &k {
             Value::Text(t) => t.clone(),
@@ -215,7 +246,11 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
             let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
             let n = names.len();
             let values = stmt
-                .query_row([&k], |r| (0..n).map(|i| r.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())
+                .query_row([&k], |r| {
+                    (0..n)
+                        .map(|i| r.get::<_, Value>(i))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
                 .optional()?;
             Ok(values.map(|v| (names, v)))
         };
@@ -260,16 +295,24 @@ fn check_blobs(conn: &Connection, problems: &mut Problems) -> Result<i64> {
             _ => Vec::new(),
         };
         if journal::sha256_hex(&bytes) != key {
-            problems.table("blobs", format!("blob {key} does not match its SHA-256: the captured file was altered"));
+            problems.table(
+                "blobs",
+                format!("blob {key} does not match its SHA-256: the captured file was altered"),
+            );
         }
     }
     let mut stmt = conn.prepare(
         "SELECT id, capture_sha256 FROM reports WHERE capture_sha256 IS NOT NULL
          AND capture_sha256 NOT IN (SELECT sha256 FROM blobs) ORDER BY num",
     )?;
-    let missing: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let missing: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     for (id, sha) in missing {
-        problems.table("blobs", format!("report {id} names captured file {sha}, which is missing"));
+        problems.table(
+            "blobs",
+            format!("report {id} names captured file {sha}, which is missing"),
+        );
     }
     Ok(count)
 }
@@ -282,9 +325,21 @@ mod tests {
     fn checkpoints_parse_and_print() {
         let h = "a".repeat(64);
         let cp = Checkpoint::parse("--against", &format!("tally:1:12:{h}")).unwrap();
-        assert_eq!(cp, Checkpoint { seq: 12, hash: h.clone() });
+        assert_eq!(
+            cp,
+            Checkpoint {
+                seq: 12,
+                hash: h.clone()
+            }
+        );
         assert_eq!(cp.to_string(), format!("tally:1:12:{h}"));
-        for bad in ["", "tally:1:0:aa", "tally:2:1:x", &format!("tally:1:-1:{h}"), &format!("tally:1:3:{}", "A".repeat(64))] {
+        for bad in [
+            "",
+            "tally:1:0:aa",
+            "tally:2:1:x",
+            &format!("tally:1:-1:{h}"),
+            &format!("tally:1:3:{}", "A".repeat(64)),
+        ] {
             assert!(Checkpoint::parse("--against", bad).is_err(), "{bad}");
         }
     }

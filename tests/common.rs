@@ -1,0 +1,190 @@
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+/// A temp dir with a ledger path, and the binary with pinned author and clock.
+pub struct TestEnv {
+    pub dir: TempDir,
+    pub db: PathBuf,
+}
+
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("tally.db");
+        TestEnv { dir, db }
+    }
+
+    /// A ledger with `init` already run.
+    pub fn init() -> TestEnv {
+        let env = TestEnv::new();
+        env.ok(&["init"]);
+        env
+    }
+
+    pub fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("tally").expect("binary");
+        c.current_dir(self.dir.path())
+            .env("TALLY_DB", &self.db)
+            .env("TALLY_AUTHOR", "tester")
+            .env("TALLY_NOW", "2017-05-09T14:03:00Z")
+            .env("NO_COLOR", "1")
+            .env_remove("USER");
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Out {
+        let out = self.cmd().args(args).output().expect("run tally");
+        Out {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and expects exit 0; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, 0, "tally {args:?} failed: {}", out.stderr);
+        out.stdout
+    }
+
+    /// Runs with --json and parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("tally {args:?} --json printed invalid JSON ({e}): {out}"))
+    }
+
+    /// Runs and expects exit `code`; returns stderr.
+    pub fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.code, code,
+            "tally {args:?} should exit {code}; stdout: {} stderr: {}",
+            out.stdout, out.stderr
+        );
+        out.stderr
+    }
+
+    /// The head hash, as `checkpoint` prints it.
+    pub fn head(&self) -> String {
+        self.ok(&["checkpoint"]).trim().to_string()
+    }
+
+    /// Sources, actors, events and two reports with claims: a small ledger.
+    pub fn scenario() -> TestEnv {
+        let env = TestEnv::init();
+        env.ok(&[
+            "source",
+            "add",
+            "ap",
+            "--name",
+            "Associated Press",
+            "--kind",
+            "news-agency",
+            "--grade",
+            "B",
+            "--url",
+            "https://apnews.com",
+        ]);
+        env.ok(&[
+            "source",
+            "add",
+            "lwj",
+            "--name",
+            "Long War Journal",
+            "--kind",
+            "international-media",
+            "--grade",
+            "B",
+        ]);
+        env.ok(&[
+            "source",
+            "add",
+            "jdm",
+            "--name",
+            "Journal du Mali",
+            "--kind",
+            "national-media",
+            "--grade",
+            "C",
+        ]);
+        env.ok(&[
+            "actor",
+            "add",
+            "jnim",
+            "--name",
+            "Jama'at Nusrat al-Islam wal-Muslimin",
+            "--alias",
+            "JNIM",
+            "--alias",
+            "GSIM",
+            "--alias",
+            "Group for Support of Islam and Muslims",
+        ]);
+        env.ok(&[
+            "actor",
+            "add",
+            "fama",
+            "--name",
+            "Malian Armed Forces",
+            "--alias",
+            "Malian army",
+        ]);
+        env.ok(&[
+            "event",
+            "add",
+            "almoustarat",
+            "--title",
+            "Assault on Almoustarat base",
+            "--date",
+            "2017-05-07",
+            "--place",
+            "Almoustarat",
+            "--country",
+            "Mali",
+        ]);
+        env.ok(&[
+            "report",
+            "add",
+            "--source",
+            "lwj",
+            "--published",
+            "2017-05-08",
+            "--title",
+            "JNIM claims base assault",
+            "--text",
+            "Seven soldiers died, the group said.",
+            "--event",
+            "almoustarat",
+            "--claim",
+            "killed:Malian soldiers=seven",
+            "--claim",
+            "responsibility=gsim;stance=claimed;origin=jnim",
+        ]);
+        env.ok(&[
+            "report",
+            "add",
+            "--source",
+            "jdm",
+            "--published",
+            "2017-05-09",
+            "--url",
+            "https://example.org/jdm",
+            "--event",
+            "almoustarat",
+            "--claim",
+            "killed:Malian soldiers=at least five;origin=Malian army;hedge=reported",
+        ]);
+        env
+    }
+}

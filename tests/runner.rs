@@ -1,0 +1,7 @@
+//! Integration tests: the real `tally` binary on real SQLite files in temp dirs.
+
+mod common;
+mod test_bad_input;
+mod test_core;
+mod test_reconcile;
+mod test_tamper;

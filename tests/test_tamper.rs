@@ -1,0 +1,295 @@
+//! Direct edits of the SQLite file, as someone with the sqlite3 shell would
+//! make them, must each make `verify` exit 3 and name the place.
+
+use crate::common::TestEnv;
+use rusqlite::Connection;
+use serde_json::Value;
+
+/// Runs `sql` on a copy of the scenario ledger with the journal triggers
+/// dropped for the edit and put back after it (so only the edit differs).
+fn tampered(sql: &str) -> (TestEnv, Value) {
+    let env = TestEnv::scenario();
+    let page = env.dir.path().join("page.html");
+    std::fs::write(&page, b"<html>captured</html>").unwrap();
+    env.ok(&["report", "add", "--source", "ap", "--capture", page.to_str().unwrap()]);
+    env.ok(&[
+        "decide",
+        "--event",
+        "almoustarat",
+        "--kind",
+        "killed",
+        "--subject",
+        "Malian soldiers",
+        "--value",
+        "7",
+        "--reason",
+        "army",
+    ]);
+    {
+        let conn = Connection::open(&env.db).unwrap();
+        let triggers: Vec<(String, String)> = conn
+            .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (name, _) in &triggers {
+            conn.execute_batch(&format!("DROP TRIGGER {name}")).unwrap();
+        }
+        conn.execute_batch(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+        for (_, def) in &triggers {
+            conn.execute_batch(def).unwrap();
+        }
+    }
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3, "verify should fail after: {sql}\n{}", out.stdout);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["ok"], false);
+    (env, v)
+}
+
+fn first_seq(v: &Value) -> Option<i64> {
+    v["problems"].as_array().unwrap().iter().find_map(|p| p["seq"].as_i64())
+}
+
+fn tables(v: &Value) -> Vec<String> {
+    v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["table"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn journal_edits_name_the_first_bad_seq() {
+    let cases = [
+        (
+            "UPDATE journal SET body = replace(body, 'seven', 'eight') WHERE seq = 9",
+            9,
+        ),
+        (
+            "UPDATE journal SET body = replace(body, '\"B\"', '\"A\"') WHERE seq = 2",
+            2,
+        ),
+        (
+            "UPDATE journal SET hash = '0000000000000000000000000000000000000000000000000000000000000000' WHERE seq = 6",
+            6,
+        ),
+        ("UPDATE journal SET at = '2017-05-10T00:00:00Z' WHERE seq = 4", 4),
+        ("UPDATE journal SET author = 'mallory' WHERE seq = 7", 7),
+        ("UPDATE journal SET entity = 'c99' WHERE seq = 12", 12),
+        ("UPDATE journal SET prev = hash WHERE seq = 3", 3),
+        ("DELETE FROM journal WHERE seq = 5", 6),
+        // Reorder: swap the contents of two entries.
+        (
+            "UPDATE journal SET seq = -1 WHERE seq = 2; UPDATE journal SET seq = 2 WHERE seq = 3; UPDATE journal SET seq = 3 WHERE seq = -1",
+            2,
+        ),
+        // Forge an entry in the middle by rewriting one and keeping its hash.
+        ("UPDATE journal SET body = '{}' WHERE seq = 10", 10),
+    ];
+    for (sql, seq) in cases {
+        let (_, v) = tampered(sql);
+        assert_eq!(first_seq(&v), Some(seq), "{sql}: {v}");
+    }
+}
+
+#[test]
+fn a_forged_entry_at_the_end_is_caught() {
+    // With a wrong hash …
+    let (_, v) = tampered(
+        "INSERT INTO journal SELECT seq + 1, hash, at, author, 'source.add', 'forged', '{\"grade\":\"A\",\"kind\":\"other\",\"name\":\"F\",\"note\":null,\"url\":null}', 'abc' FROM journal ORDER BY seq DESC LIMIT 1",
+    );
+    assert_eq!(first_seq(&v), Some(15));
+}
+
+#[test]
+fn a_correctly_hashed_forgery_without_its_projection_is_caught() {
+    let env = TestEnv::scenario();
+    let conn = Connection::open(&env.db).unwrap();
+    let (seq, prev): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let body = r#"{"grade":"A","kind":"other","name":"Forged","note":null,"url":null}"#;
+    let at = "2017-05-09T14:03:00Z";
+    let hash = tally::journal::entry_hash(seq + 1, &prev, at, "mallory", "source.add", "forged", body);
+    conn.execute(
+        "INSERT INTO journal VALUES (?, ?, ?, 'mallory', 'source.add', 'forged', ?, ?)",
+        rusqlite::params![seq + 1, prev, at, body, hash],
+    )
+    .unwrap();
+    drop(conn);
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(tables(&v), vec!["sources"], "{v}");
+    assert!(v["problems"][0]["what"].as_str().unwrap().contains("forged"));
+}
+
+/// Every column of every projection table, edited in turn.
+#[test]
+fn every_projection_column_edit_is_caught() {
+    let env = TestEnv::scenario();
+    let page = env.dir.path().join("page.html");
+    std::fs::write(&page, b"x").unwrap();
+    env.ok(&[
+        "report",
+        "add",
+        "--source",
+        "ap",
+        "--capture",
+        page.to_str().unwrap(),
+        "--language",
+        "en",
+    ]);
+    env.ok(&["claim", "amend", "c1", "--note", "n", "--quote", "q", "--reason", "r"]);
+    env.ok(&[
+        "decide",
+        "--event",
+        "almoustarat",
+        "--kind",
+        "killed",
+        "--subject",
+        "Malian soldiers",
+        "--value",
+        "7",
+        "--reason",
+        "army",
+    ]);
+    env.ok(&[
+        "event",
+        "amend",
+        "almoustarat",
+        "--lat",
+        "16.1",
+        "--lon",
+        "-0.5",
+        "--region",
+        "Gao",
+        "--type",
+        "raid",
+    ]);
+    env.ok(&["source", "amend", "ap", "--note", "wire"]);
+    env.ok(&["actor", "amend", "fama", "--note", "army"]);
+    let conn = Connection::open(&env.db).unwrap();
+    let mut checked = 0;
+    for (table, key) in tally::ledger::verify::PROJECTIONS {
+        let cols: Vec<(String, String)> = conn
+            .prepare(&format!("SELECT name, type FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (col, ty) in cols {
+            let copy = env.dir.path().join(format!("{table}-{col}.db"));
+            conn.execute("VACUUM INTO ?", [copy.to_str().unwrap()]).unwrap();
+            let c2 = Connection::open(&copy).unwrap();
+            let new = if ty == "INTEGER" {
+                format!("COALESCE({col}, 0) + 1000")
+            } else {
+                format!("COALESCE({col}, '') || 'x'")
+            };
+            let n = c2
+                .execute(
+                    &format!("UPDATE {table} SET {col} = {new} WHERE rowid = (SELECT MIN(rowid) FROM {table})"),
+                    [],
+                )
+                .unwrap();
+            assert_eq!(n, 1, "{table}.{col}");
+            drop(c2);
+            let out = env.run(&["--db", copy.to_str().unwrap(), "verify", "--json"]);
+            assert_eq!(out.code, 3, "edit of {table}.{col} went unnoticed");
+            let v: Value = serde_json::from_str(&out.stdout).unwrap();
+            assert!(tables(&v).contains(&table.to_string()), "{table}.{col} ({key}): {v}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 80, "only {checked} columns checked");
+}
+
+#[test]
+fn blob_and_schema_edits_are_caught() {
+    let (_, v) = tampered("UPDATE blobs SET bytes = X'00'");
+    assert!(tables(&v).contains(&"blobs".to_string()), "{v}");
+    let (_, v) = tampered("DELETE FROM blobs");
+    assert!(v["problems"][0]["what"].as_str().unwrap().contains("missing"), "{v}");
+    let (_, v) = tampered("DELETE FROM claims WHERE id = 'c2'");
+    assert_eq!(tables(&v), vec!["claims"]);
+    let (_, v) = tampered("INSERT INTO sources VALUES ('ghost', 'Ghost', 'other', 'A', NULL, NULL, 1, 1)");
+    assert_eq!(tables(&v), vec!["sources"]);
+
+    // A dropped trigger is reported by name.
+    let env = TestEnv::scenario();
+    Connection::open(&env.db)
+        .unwrap()
+        .execute_batch("DROP TRIGGER journal_no_update")
+        .unwrap();
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3);
+    assert!(out.stdout.contains("journal_no_update"), "{}", out.stdout);
+}
+
+#[test]
+fn triggers_refuse_edits_of_the_journal() {
+    let env = TestEnv::scenario();
+    let conn = Connection::open(&env.db).unwrap();
+    assert!(
+        conn.execute("UPDATE journal SET author = 'x' WHERE seq = 2", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM journal WHERE seq = 12", []).is_err());
+    assert!(
+        conn.execute(
+            "INSERT INTO journal VALUES (99, 'x', 'x', 'x', 'x', 'x', '{}', 'x')",
+            []
+        )
+        .is_err()
+    );
+    conn.pragma_update(None, "recursive_triggers", "ON").unwrap();
+    assert!(
+        conn.execute("INSERT OR REPLACE INTO journal SELECT * FROM journal WHERE seq = 3", [])
+            .is_err()
+    );
+    drop(conn);
+    assert_eq!(env.json(&["verify"])["ok"], true);
+}
+
+#[test]
+fn verify_against_a_checkpoint() {
+    let env = TestEnv::scenario();
+    let cp = env.head();
+    env.ok(&["source", "add", "bbc", "--name", "BBC"]);
+    assert_eq!(env.json(&["verify", "--against", &cp])["ok"], true);
+
+    // A self-consistent rewrite: same length, different history.
+    let other = TestEnv::init();
+    for (slug, name) in [
+        ("ap", "AP"),
+        ("lwj", "LWJ"),
+        ("jdm", "JdM"),
+        ("a", "A"),
+        ("b", "B"),
+        ("c", "C"),
+        ("d", "D"),
+        ("e", "E"),
+        ("f", "F"),
+        ("g", "G"),
+        ("h", "H"),
+        ("i", "I"),
+    ] {
+        other.ok(&["source", "add", slug, "--name", name]);
+    }
+    assert_eq!(other.json(&["verify"])["ok"], true, "the rewrite is self-consistent");
+    let err = other.fails(&["verify", "--against", &cp], 3);
+    assert!(err.contains("rewritten"), "{err}");
+
+    // Truncated before the checkpoint.
+    let short = TestEnv::init();
+    let err = short.fails(&["verify", "--against", &cp], 3);
+    assert!(err.contains("truncated"), "{err}");
+}
