@@ -9,8 +9,10 @@
 //! - [`cli`]: commands and printing.
 
 pub mod actions;
+pub mod audit;
 pub mod bulk;
 pub mod cli;
+pub mod diff;
 pub mod error;
 pub mod journal;
 pub mod ledger;

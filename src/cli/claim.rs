@@ -148,7 +148,7 @@ pub struct Revision {
 }
 
 /// A claim's revisions, oldest first, from its journal entries.
-pub fn revisions(conn: &rusqlite::Connection, id: &str) -> Result<Vec<Revision>> {
+pub(crate) fn revisions(conn: &rusqlite::Connection, id: &str) -> Result<Vec<Revision>> {
     let mut out: Vec<Revision> = Vec::new();
     for (n, e) in query::history(conn, id)?.into_iter().enumerate() {
         let (claim, retracted) = if e.op == Op::ClaimRetract.as_str() {

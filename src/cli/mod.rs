@@ -5,10 +5,12 @@
 //! `Serialize` value to [`Ctx::emit`] with a human rendering beside it.
 
 mod actor;
+mod audit;
 mod checkpoint;
 mod claim;
 mod decide;
 mod demo;
+mod diff;
 mod event;
 mod export;
 mod import;
@@ -64,6 +66,8 @@ enum Command {
     Decide(decide::Args),
     Reconcile(reconcile::Args),
     Log(log::Args),
+    Diff(diff::Args),
+    Audit(audit::Args),
     Verify(verify::Args),
     Checkpoint(checkpoint::Args),
     Import(import::Args),
@@ -135,6 +139,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Decide(a) => decide::run(&ctx, a),
         Command::Reconcile(a) => reconcile::run(&ctx, a),
         Command::Log(a) => log::run(&ctx, a),
+        Command::Diff(a) => diff::run(&ctx, a),
+        Command::Audit(a) => audit::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),

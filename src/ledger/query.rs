@@ -437,3 +437,30 @@ pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
         .query_row([sha256], |r| r.get(0))
         .optional()?)
 }
+
+fn to_json<T: Serialize>(v: Option<T>) -> serde_json::Value {
+    v.and_then(|v| serde_json::to_value(v).ok())
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// The current view of the entity an op is about, as JSON (null if absent).
+pub fn entity_json(conn: &Connection, op: &str, id: &str) -> Result<serde_json::Value> {
+    Ok(match op.split('.').next().unwrap_or("") {
+        "source" => to_json(source(conn, id)?),
+        "actor" => to_json(actor(conn, id)?),
+        "event" => to_json(event(conn, id)?),
+        "report" => to_json(report(conn, id)?),
+        "claim" => to_json(claim(conn, id)?),
+        "decision" => to_json(decisions(conn, None)?.into_iter().find(|d| d.id == id)),
+        _ => serde_json::Value::Null,
+    })
+}
+
+/// Entries with `from < seq <= to`, oldest first.
+pub fn entries_between(conn: &Connection, from: i64, to: i64) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM journal WHERE seq > ?1 AND seq <= ?2 ORDER BY seq")?;
+    let rows = stmt
+        .query_map([from, to], entry_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
