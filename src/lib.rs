@@ -14,6 +14,7 @@ pub mod bulk;
 pub mod cli;
 pub mod diff;
 pub mod error;
+pub mod ingest;
 pub mod journal;
 pub mod ledger;
 pub mod model;

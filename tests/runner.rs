@@ -4,5 +4,6 @@ mod common;
 mod test_bad_input;
 mod test_core;
 mod test_diff_audit;
+mod test_ingest_export;
 mod test_reconcile;
 mod test_tamper;

@@ -57,11 +57,11 @@ fn json(s: &str) -> String {
 /// where they have one (event_date, location, admin1, country, source).
 fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> Result<()> {
     use crate::ledger::query;
-    if what != "claims" {
-        return Err(Error::Invalid("--what estimates is not available yet".into()));
+    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
+    if what == "estimates" {
+        return csv_estimates(conn, out);
     }
     let mut w = csv::Writer::from_writer(out);
-    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
     w.write_record([
         "claim_id",
         "event_id",
@@ -129,6 +129,63 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
             c.retracted.to_string(),
         ])
         .map_err(io)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// One CSV row per reconciled group; `low`/`best`/`high` as UCDP names them.
+fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()> {
+    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "event_id",
+        "event_date",
+        "location",
+        "admin1",
+        "country",
+        "kind",
+        "subject",
+        "low",
+        "best",
+        "high",
+        "status",
+        "origins",
+        "sources",
+        "outliers",
+        "policy",
+    ])
+    .map_err(io)?;
+    let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    for (event, est) in super::reconcile::reconcile_all(conn, None, &Default::default())? {
+        for e in &est.estimates {
+            let mut sources: Vec<&str> = e
+                .claims
+                .iter()
+                .filter(|c| c.counted)
+                .map(|c| c.source.as_str())
+                .collect();
+            sources.sort();
+            sources.dedup();
+            w.write_record([
+                event.slug.clone(),
+                super::event::when(&event),
+                event.place.clone().unwrap_or_default(),
+                event.region.clone().unwrap_or_default(),
+                event.country.clone().unwrap_or_default(),
+                e.kind.clone(),
+                e.subject.clone(),
+                n(e.low),
+                n(e.best),
+                n(e.high),
+                e.status.clone(),
+                e.origins.to_string(),
+                sources.join(";"),
+                e.outliers.join(";"),
+                e.policy.clone(),
+            ])
+            .map_err(io)?;
+        }
     }
     w.flush()?;
     Ok(())

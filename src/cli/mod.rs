@@ -14,6 +14,7 @@ mod diff;
 mod event;
 mod export;
 mod import;
+mod ingest;
 mod init;
 mod log;
 mod reconcile;
@@ -72,6 +73,7 @@ enum Command {
     Checkpoint(checkpoint::Args),
     Import(import::Args),
     Export(export::Args),
+    Ingest(ingest::Args),
 }
 
 /// What every command gets: where the ledger is, who is writing, how to print.
@@ -145,6 +147,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
+        Command::Ingest(a) => ingest::run(&ctx, a),
     }
 }
 
