@@ -752,24 +752,22 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     if let Some(b) = start.checked_sub(1)
         && let Some((kind, participle)) = verb_before(&toks[b].word)
     {
-        {
-            let to = (end + 4).min(toks.len());
-            let mut words = Vec::new();
-            for t in &toks[end..to] {
-                if matches!(
-                    t.word.as_str(),
-                    "and" | "before" | "after" | "in" | "at" | "from" | "on" | "of" | "with" | "during"
-                ) {
-                    break;
-                }
-                words.push(fix_typo(&t.raw));
-                if t.clause_end || t.raw.ends_with('.') {
-                    break;
-                }
+        let to = (end + 4).min(toks.len());
+        let mut words = Vec::new();
+        for t in &toks[end..to] {
+            if matches!(
+                t.word.as_str(),
+                "and" | "before" | "after" | "in" | "at" | "from" | "on" | "of" | "with" | "during"
+            ) {
+                break;
             }
-            let subject = words.join(" ").trim_end_matches('.').to_string();
-            return Some(make(kind, participle, subject));
+            words.push(fix_typo(&t.raw));
+            if t.clause_end || t.raw.ends_with('.') {
+                break;
+            }
         }
+        let subject = words.join(" ").trim_end_matches('.').to_string();
+        return Some(make(kind, participle, subject));
     }
     // Forward, within the clause.
     let mut k = end;
