@@ -6,4 +6,5 @@ mod test_core;
 mod test_diff_audit;
 mod test_ingest_export;
 mod test_reconcile;
+mod test_reliability;
 mod test_tamper;
