@@ -59,6 +59,7 @@ CREATE TABLE sources (
     revision INTEGER NOT NULL,
     seq      INTEGER NOT NULL            -- journal seq of the latest revision
 ) STRICT;
+CREATE INDEX sources_name ON sources (lower(name));
 
 CREATE TABLE actors (
     slug     TEXT PRIMARY KEY,

@@ -495,16 +495,8 @@ pub fn amend_report(tx: &mut Tx, id: &str, i: &ReportInput) -> Result<Entry> {
 /// one, otherwise the text as given.
 fn resolve_origin(tx: &Tx, origin: &str) -> Result<String> {
     let origin = model::name("--origin", origin)?;
-    if let Ok(slug) = model::slug("origin", &origin.to_ascii_lowercase())
-        && query::source(tx.conn(), &slug)?.is_some()
-    {
+    if let Some(slug) = query::source_named(tx.conn(), &origin)? {
         return Ok(slug);
-    }
-    if let Some(s) = query::sources(tx.conn())?
-        .into_iter()
-        .find(|s| model::fold(&s.name) == model::fold(&origin))
-    {
-        return Ok(s.slug);
     }
     if let Some(a) = query::resolve_actor(tx.conn(), &origin)? {
         return Ok(a);
@@ -515,7 +507,7 @@ fn resolve_origin(tx: &Tx, origin: &str) -> Result<String> {
 /// Builds a claim body from an input, on top of `base` for amendments.
 fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<ClaimBody> {
     let event = match (&i.event, base) {
-        (Some(e), _) => query::need_event(tx.conn(), "--event", e)?.slug,
+        (Some(e), _) => query::need_event_slug(tx.conn(), "--event", e)?,
         (None, Some(b)) => b.event.clone(),
         (None, None) => {
             return Err(Error::Invalid(
@@ -524,19 +516,26 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
         }
     };
     let report = match (&i.report, base) {
-        (Some(r), None) => query::need_report(tx.conn(), "--report", r)?,
+        (Some(r), None) => r.as_str(),
         (Some(r), Some(b)) if *r != b.report => {
             return Err(Error::Invalid(
                 "--report cannot be amended: a claim's provenance is fixed; add a new claim".into(),
             ));
         }
-        (_, Some(b)) => query::need_report(tx.conn(), "--report", &b.report)?,
+        (_, Some(b)) => b.report.as_str(),
         (None, None) => {
             return Err(Error::Invalid(
                 "--report is required: no claim without provenance".into(),
             ));
         }
     };
+    let report_source = query::report_source(tx.conn(), report)?.ok_or_else(|| {
+        Error::unknown(
+            "report in --report",
+            report,
+            "report ids look like r1, r2, …; see `tally report list`",
+        )
+    })?;
     let kind = match (&i.kind, base) {
         (Some(k), _) => Kind::parse("--kind", k)?,
         (None, Some(b)) => b.kind,
@@ -555,13 +554,13 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
     let origin = match (&i.origin, base) {
         (Some(o), _) => resolve_origin(tx, o)?,
         (None, Some(b)) => b.origin.clone(),
-        (None, None) => report.source.clone(),
+        (None, None) => report_source.clone(),
     };
     let hedge = match (&i.hedge, base) {
         (Some(h), _) => Hedge::parse("--hedge", h)?,
         (None, Some(b)) => b.hedge,
         // Another origin's word, relayed: "reported" unless said otherwise.
-        (None, None) if origin != report.source => Hedge::Reported,
+        (None, None) if origin != report_source => Hedge::Reported,
         (None, None) => Hedge::Asserted,
     };
     let keep = |new: &Option<String>, old: Option<&Option<String>>| match new {
@@ -573,7 +572,7 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
 
     let mut body = ClaimBody {
         event,
-        report: report.id,
+        report: report.to_string(),
         kind,
         subject,
         phrase: None,

@@ -125,12 +125,13 @@ pub fn slug(field: &str, value: &str) -> Result<String> {
 }
 
 /// A required single-line text such as a name or title.
+/// Runs of spaces are folded to one.
 pub fn name(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::Invalid(format!("{field} must not be empty")));
     }
-    line(field, v).map(|s| s.to_string())
+    line(field, v).map(|s| s.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" "))
 }
 
 /// An optional single-line text: trimmed, empty means absent.

@@ -30,7 +30,21 @@ fn concurrent_writers_never_fork_the_chain() {
             let slug = format!("w{w}-{n}");
             children.push(spawn(&env, &["source", "add", &slug, "--name", &slug]));
         }
-        children.push(spawn(&env, &["report", "add", "--source", "ap", "--event", "almoustarat", "--claim", "killed:Malian soldiers=seven", "--claim", "wounded=3"]));
+        children.push(spawn(
+            &env,
+            &[
+                "report",
+                "add",
+                "--source",
+                "ap",
+                "--event",
+                "almoustarat",
+                "--claim",
+                "killed:Malian soldiers=seven",
+                "--claim",
+                "wounded=3",
+            ],
+        ));
     }
     let mut ok = 0;
     for c in children {
@@ -45,7 +59,12 @@ fn concurrent_writers_never_fork_the_chain() {
     // 24 sources, 4 reports with 2 claims each.
     assert_eq!(v["head_seq"].as_i64().unwrap(), before + 24 + 4 * 3);
     let log = env.json(&["log"]);
-    let seqs: Vec<i64> = log.as_array().unwrap().iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    let seqs: Vec<i64> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap())
+        .collect();
     assert_eq!(seqs, (1..=before + 36).rev().collect::<Vec<_>>(), "no gap");
 }
 
@@ -66,7 +85,10 @@ fn big_import(env: &TestEnv, claims: usize) -> std::path::PathBuf {
 fn an_import_killed_midway_is_all_or_nothing() {
     let env = TestEnv::init();
     let file = big_import(&env, 6000);
-    let seed: u64 = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
+    let seed: u64 = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
     let mut outcomes = Vec::new();
     for round in 0..3u64 {
         let delay = 20 + (seed.wrapping_mul(round + 7) % 250);
@@ -78,7 +100,10 @@ fn an_import_killed_midway_is_all_or_nothing() {
         assert_eq!(v["ok"], true, "after a kill at {delay} ms: {v}");
         let claims = env.json(&["claim", "list"]).as_array().unwrap().len();
         let finished = status.success();
-        assert!(claims % 6000 == 0, "partial import: {claims} claims after a kill at {delay} ms");
+        assert!(
+            claims % 6000 == 0,
+            "partial import: {claims} claims after a kill at {delay} ms"
+        );
         outcomes.push((delay, finished, claims));
         if finished {
             break; // a later import would fail: its sources now exist
@@ -88,7 +113,11 @@ fn an_import_killed_midway_is_all_or_nothing() {
     if !outcomes.iter().any(|o| o.1) {
         env.ok(&["import", file.to_str().unwrap()]);
     }
-    assert_eq!(env.json(&["claim", "list"]).as_array().unwrap().len(), 6000, "an import left alone lands whole");
+    assert_eq!(
+        env.json(&["claim", "list"]).as_array().unwrap().len(),
+        6000,
+        "an import left alone lands whole"
+    );
 }
 
 #[test]
@@ -104,7 +133,11 @@ fn single_appends_killed_at_random_points_leave_a_valid_ledger() {
     let v = env.json(&["verify"]);
     assert_eq!(v["ok"], true, "{v}");
     let sources = env.json(&["source", "list"]).as_array().unwrap().len() as i64;
-    assert_eq!(v["head_seq"].as_i64().unwrap(), 12 + sources - 3, "every source that landed has exactly its entry");
+    assert_eq!(
+        v["head_seq"].as_i64().unwrap(),
+        12 + sources - 3,
+        "every source that landed has exactly its entry"
+    );
 }
 
 #[test]
@@ -113,18 +146,27 @@ fn the_importer_never_panics_on_arbitrary_lines() {
     use proptest::test_runner::{Config, TestRunner};
     let env = TestEnv::scenario();
     let ledger = std::cell::RefCell::new(tally::ledger::Ledger::open(&env.db).unwrap());
-    let stamp = tally::ledger::Stamp { author: "fuzz".into(), at: "2017-05-09T14:03:00Z".into() };
+    let stamp = tally::ledger::Stamp {
+        author: "fuzz".into(),
+        at: "2017-05-09T14:03:00Z".into(),
+    };
     let head = ledger.borrow().head().unwrap();
     let line = prop_oneof![
         "\\PC{0,80}",
         "\\{\"type\":\"(source|actor|event|report|claim|decision|x)\"(,\"[a-z_]{1,8}\":(\"[^\"]{0,12}\"|[0-9-]{1,22}|null|true|\\[\\]|\\{\\}))*\\}",
         "\\{\"type\":\"report\",\"source\":\"ap\",\"event\":\"almoustarat\",\"claims\":\\[\\{\"kind\":\"(killed|wounded|x)\",\"count\":\"[a-z0-9 -]{0,20}\"(,\"low\":-?[0-9]{1,20})?\\}\\]\\}",
     ];
-    let mut runner = TestRunner::new(Config { cases: 300, failure_persistence: None, ..Config::default() });
+    let mut runner = TestRunner::new(Config {
+        cases: 300,
+        failure_persistence: None,
+        ..Config::default()
+    });
     runner
         .run(&proptest::collection::vec(line, 1..4), |lines| {
             let input = lines.join("\n");
-            let result = ledger.borrow_mut().write(&stamp, |tx| tally::bulk::import(tx, input.as_bytes(), &stamp.at, |_| {}));
+            let result = ledger.borrow_mut().write(&stamp, |tx| {
+                tally::bulk::import(tx, input.as_bytes(), &stamp.at, |_| {})
+            });
             match result {
                 Ok(_) => {}
                 Err(tally::error::Error::Invalid(msg)) => prop_assert!(!msg.is_empty()),

@@ -193,12 +193,16 @@ fn busy(e: rusqlite::Error) -> Error {
 
 pub(crate) fn head_of(conn: &Connection) -> Result<Head> {
     let head = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok(Head {
-                seq: r.get(0)?,
-                hash: r.get(1)?,
-            })
-        })
+        .query_row(
+            "SELECT seq, hash FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)",
+            [],
+            |r| {
+                Ok(Head {
+                    seq: r.get(0)?,
+                    hash: r.get(1)?,
+                })
+            },
+        )
         .optional()?;
     Ok(head.unwrap_or(Head {
         seq: 0,

@@ -129,6 +129,38 @@ pub fn sources(conn: &Connection) -> Result<Vec<SourceView>> {
     Ok(rows)
 }
 
+/// The slug of the source whose slug or name (case- and space-insensitive) is `name`.
+pub fn source_named(conn: &Connection, name: &str) -> Result<Option<String>> {
+    let lower = name.to_ascii_lowercase();
+    if let Some(slug) = conn
+        .prepare_cached("SELECT slug FROM sources WHERE slug = ?")?
+        .query_row([&lower], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Some(slug));
+    }
+    // Names are stored with single spaces (model::name), so an index on
+    // lower(name) finds them; fold() settles non-ASCII case.
+    let folded = model::fold(name);
+    let mut stmt = conn.prepare_cached("SELECT slug, name FROM sources WHERE lower(name) = lower(?1)")?;
+    let rows = stmt.query_map([&folded], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (slug, n) = row?;
+        if model::fold(&n) == folded {
+            return Ok(Some(slug));
+        }
+    }
+    Ok(None)
+}
+
+/// The source of report `id`, without reading its text.
+pub fn report_source(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT source FROM reports WHERE id = ?")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// The source `slug`, or an input error naming `field`.
 pub fn need_source(conn: &Connection, field: &str, slug: &str) -> Result<SourceView> {
     source(conn, slug)?.ok_or_else(|| {
@@ -217,6 +249,22 @@ pub fn events(conn: &Connection) -> Result<Vec<EventView>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM events ORDER BY date_start, slug")?;
     let rows = stmt.query_map([], event_row)?.collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// `slug` if such an event exists, or an input error naming `field`;
+/// cheaper than [`need_event`] when only existence matters.
+pub fn need_event_slug(conn: &Connection, field: &str, slug: &str) -> Result<String> {
+    let found: Option<String> = conn
+        .prepare_cached("SELECT slug FROM events WHERE slug = ?")?
+        .query_row([slug], |r| r.get(0))
+        .optional()?;
+    found.ok_or_else(|| {
+        Error::unknown(
+            &format!("event in {field}"),
+            slug,
+            "add it first with `tally event add`",
+        )
+    })
 }
 
 pub fn need_event(conn: &Connection, field: &str, slug: &str) -> Result<EventView> {
@@ -463,4 +511,44 @@ pub fn entries_between(conn: &Connection, from: i64, to: i64) -> Result<Vec<Entr
         .query_map([from, to], entry_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let n = stmt.parameter_count();
+        let params: Vec<&dyn rusqlite::ToSql> = (0..n).map(|_| &"x" as &dyn rusqlite::ToSql).collect();
+        stmt.query_map(params.as_slice(), |r| r.get::<_, String>(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Every read path that `reconcile EVENT`, `audit claim` and `claim show`
+    /// take is an index search, so they cost the same at 1k and 1M claims.
+    #[test]
+    fn hot_queries_use_indexes() {
+        let conn = super::super::replay::scratch().unwrap();
+        let hot = [
+            format!("{CLAIM_SELECT} WHERE c.id = ?"),
+            format!("{CLAIM_SELECT} WHERE c.event = ?1 ORDER BY c.num"),
+            format!("{CLAIM_SELECT} WHERE c.report = ?1 ORDER BY c.num"),
+            "SELECT * FROM journal WHERE entity = ? ORDER BY seq".to_string(),
+            "SELECT * FROM decisions WHERE ?1 IS NULL OR event = ?1 ORDER BY num".to_string(),
+            "SELECT * FROM reports WHERE id = ?".to_string(),
+            "SELECT actor FROM actor_aliases WHERE key = ?".to_string(),
+            "SELECT seq, hash FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)".to_string(),
+            "SELECT COALESCE(MAX(num), 0) + 1 FROM claims".to_string(),
+        ];
+        for sql in &hot {
+            let p = plan(&conn, sql);
+            for table in ["claims", "c ", "journal", "reports", "r ", "actor_aliases"] {
+                assert!(!p.contains(&format!("SCAN {table}")), "{sql}\n  → {p}");
+            }
+        }
+    }
 }

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Benchmarks tally against the plain tools that bound it, on the same data.
+#
+#   benches/bench.sh [N ...]     N = claims in the synthetic ledger (default: 100000)
+#
+# For each N it prints, median of RUNS runs (default 3):
+#   import of N claims      vs  the sqlite3 shell loading the same rows from CSV into an indexed table
+#   verify                  vs  sha256sum over the exported journal
+#   one `claim add` process vs  one sqlite3 shell insert process (WAL, synchronous=FULL)
+#   reconcile EVENT, audit claim, claim show  at N vs at 1k claims
+#   peak memory (RSS) of import and verify
+# Installs sqlite3 with apt-get if it is missing. Timing belongs here, never in `cargo test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(100000)
+
+if ! command -v sqlite3 >/dev/null; then
+  echo "installing the sqlite3 shell…" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq sqlite3 >/dev/null
+fi
+[ -x /usr/bin/time ] || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
+cargo build --release --quiet
+TALLY=$PWD/target/release/tally
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export TALLY_AUTHOR=bench NO_COLOR=1
+
+now() { date +%s.%N; }
+# median of the wall times of running "$@" RUNS times; a setup function may be named in $SETUP
+median() {
+  local times=()
+  for _ in $(seq "$RUNS"); do
+    [ -n "${SETUP:-}" ] && $SETUP
+    local t0; t0=$(now)
+    "$@" >/dev/null
+    local t1; t1=$(now)
+    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')")
+  done
+  printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
+}
+peak_kib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+row() { printf '  %-44s %9.3fs %9.3fs %7sx  (target %s)\n' "$1" "$2" "$3" "$(ratio "$2" "$3")" "$4"; }
+
+# N claims: 100 sources, N/100 events, reports of 5 claims each; the same rows as CSV.
+generate() {
+  local n=$1 dir=$2
+  awk -v n="$n" -v nd="$dir/data.ndjson" -v csv="$dir/data.csv" 'BEGIN {
+    events = int(n / 100); if (events < 1) events = 1
+    for (s = 0; s < 100; s++) printf "{\"type\":\"source\",\"slug\":\"s%d\",\"name\":\"Source %d\",\"grade\":\"%s\",\"url\":\"https://example.org/%d\"}\n", s, s, substr("ABCDEF", s % 6 + 1, 1), s > nd
+    for (e = 0; e < events; e++) printf "{\"type\":\"event\",\"slug\":\"e%d\",\"title\":\"Event %d\",\"date\":\"2017-05-%02d\",\"country\":\"Mali\"}\n", e, e, e % 28 + 1 > nd
+    split("killed wounded abducted missing displaced", kinds, " ")
+    split("at least|more than|about|exactly|up to", pre, "|")
+    c = 0; r = 0
+    while (c < n) {
+      e = r % events; s = r % 100; r++
+      line = sprintf("{\"type\":\"report\",\"source\":\"s%d\",\"event\":\"e%d\",\"published\":\"2017-06-%02d\",\"url\":\"https://example.org/r%d\",\"claims\":[", s, e, r % 28 + 1, r)
+      for (k = 1; k <= 5 && c < n; k++) {
+        v = (r * 7 + k * 13) % 200 + 1; p = pre[(r + k) % 5 + 1]
+        line = line sprintf("%s{\"kind\":\"%s\",\"subject\":\"civilians\",\"count\":\"%s %d\",\"origin\":\"origin %d\"}", (k > 1 ? "," : ""), kinds[k], p, v, (r + k) % 50)
+        c++
+        printf "c%d,e%d,r%d,%s,civilians,%s %d,%d,%d,origin %d,s%d\n", c, e, r, kinds[k], p, v, v, v, (r + k) % 50, s > csv
+      }
+      print line "]}" > nd
+    }
+  }'
+}
+
+sqlite_load() {
+  rm -f "$1"
+  sqlite3 "$1" <<SQL
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=FULL;
+CREATE TABLE claims (id TEXT PRIMARY KEY, event TEXT, report TEXT, kind TEXT, subject TEXT, phrase TEXT,
+                     low INTEGER, high INTEGER, origin TEXT, source TEXT);
+CREATE INDEX claims_event ON claims (event, kind, subject);
+CREATE INDEX claims_report ON claims (report);
+.import --csv $2 claims
+SQL
+}
+
+echo "tally $("$TALLY" --version | cut -d' ' -f2) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); median of $RUNS runs"
+echo "  SHA extensions: $(grep -m1 -o -w 'sha_ni' /proc/cpuinfo || echo 'not present')"
+
+declare -A SMALL
+for N in 1000 "${SIZES[@]}"; do
+  D=$WORK/$N; mkdir -p "$D"
+  generate "$N" "$D"
+  DB=$D/tally.db
+  fresh() { rm -f "$DB" "$DB-wal" "$DB-shm"; "$TALLY" --db "$DB" init >/dev/null; }
+  SETUP=fresh; t_import=$(median "$TALLY" --db "$DB" import "$D/data.ndjson"); SETUP=
+  t_sqlite=$(median sqlite_load "$D/ref.db" "$D/data.csv")
+  "$TALLY" --db "$DB" export --format journal > "$D/journal.ndjson"
+  t_verify=$(median "$TALLY" --db "$DB" verify)
+  t_sha=$(median sha256sum "$D/journal.ndjson")
+  t_add=$(median "$TALLY" --db "$DB" claim add --event e0 --report r1 --kind killed --count 7)
+  t_ins=$(median sqlite3 "$D/ref.db" "PRAGMA synchronous=FULL; INSERT INTO claims VALUES ('x' || random(), 'e0', 'r1', 'killed', 'total', '7', 7, 7, 's0', 's0')")
+  t_rec=$(median "$TALLY" --db "$DB" reconcile e1)
+  t_aud=$(median "$TALLY" --db "$DB" audit claim c5)
+  t_show=$(median "$TALLY" --db "$DB" claim show c5)
+  if [ "$N" = 1000 ]; then
+    SMALL[rec]=$t_rec; SMALL[aud]=$t_aud; SMALL[show]=$t_show
+    continue
+  fi
+  fresh
+  m_import=$(peak_kib "$TALLY" --db "$DB" import "$D/data.ndjson")
+  m_verify=$(peak_kib "$TALLY" --db "$DB" verify)
+  echo
+  echo "N = $N claims ($(du -h "$D/data.ndjson" | cut -f1) NDJSON, ledger $(du -h "$DB" | cut -f1))"
+  printf '  %-44s %10s %10s %8s\n' "" "tally" "floor" "ratio"
+  row "import vs sqlite3 .import of the CSV" "$t_import" "$t_sqlite" "≤ 2× at 1M"
+  row "verify vs sha256sum of the journal" "$t_verify" "$t_sha" "≤ 2×"
+  row "claim add vs one sqlite3 INSERT process" "$t_add" "$t_ins" "≤ 1.3×"
+  row "reconcile EVENT at N vs at 1k" "$t_rec" "${SMALL[rec]}" "≤ 1.2×"
+  row "audit claim at N vs at 1k" "$t_aud" "${SMALL[aud]}" "≤ 1.2×"
+  row "claim show at N vs at 1k" "$t_show" "${SMALL[show]}" "≤ 1.2×"
+  printf '  peak RSS: import %s MiB, verify %s MiB (target ≤ 64 MiB)\n' "$((m_import / 1024))" "$((m_verify / 1024))"
+done
