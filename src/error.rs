@@ -21,6 +21,15 @@ pub enum Error {
     Runtime(String),
 }
 
+impl From<csv::Error> for Error {
+    fn from(e: csv::Error) -> Error {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::Io(io),
+            other => Error::Runtime(format!("cannot write CSV: {other:?}")),
+        }
+    }
+}
+
 impl Error {
     /// An invalid value for `field`: "invalid --grade 'Z': expected one of A–F".
     pub fn invalid(field: impl fmt::Display, value: impl fmt::Display, accepted: impl fmt::Display) -> Error {

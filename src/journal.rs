@@ -25,7 +25,6 @@
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 /// `prev` of the first entry.
 pub const GENESIS_PREV: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -142,29 +141,24 @@ pub fn canonical(value: &Value) -> Result<String, CanonicalError> {
     Ok(value.to_string())
 }
 
-/// The canonical text that an entry's hash covers.
-fn hashed_text(seq: i64, prev: &str, at: &str, author: &str, op: &str, entity: &str, body: &str) -> String {
+/// The canonical text that an entry's hash covers, as UTF-8 bytes.
+fn hashed_text(seq: i64, prev: &str, at: &str, author: &str, op: &str, entity: &str, body: &str) -> Vec<u8> {
     // Keys in JCS order: at, author, body, entity, op, prev, seq.
-    let mut out = String::with_capacity(body.len() + 200);
-    out.push_str("{\"at\":");
-    push_json_str(&mut out, at);
-    out.push_str(",\"author\":");
-    push_json_str(&mut out, author);
-    out.push_str(",\"body\":");
-    out.push_str(body);
-    out.push_str(",\"entity\":");
-    push_json_str(&mut out, entity);
-    out.push_str(",\"op\":");
-    push_json_str(&mut out, op);
-    out.push_str(",\"prev\":");
-    push_json_str(&mut out, prev);
-    let _ = write!(out, ",\"seq\":{seq}}}");
+    let mut out = Vec::with_capacity(body.len() + 256);
+    let field = |out: &mut Vec<u8>, key: &[u8], value: &str| {
+        out.extend_from_slice(key);
+        // serde_json escapes strings exactly as JCS requires.
+        let _ = serde_json::to_writer(&mut *out, value);
+    };
+    field(&mut out, b"{\"at\":", at);
+    field(&mut out, b",\"author\":", author);
+    out.extend_from_slice(b",\"body\":");
+    out.extend_from_slice(body.as_bytes());
+    field(&mut out, b",\"entity\":", entity);
+    field(&mut out, b",\"op\":", op);
+    field(&mut out, b",\"prev\":", prev);
+    out.extend_from_slice(format!(",\"seq\":{seq}}}").as_bytes());
     out
-}
-
-fn push_json_str(out: &mut String, s: &str) {
-    // serde_json escapes strings exactly as JCS requires.
-    out.push_str(&Value::from(s).to_string());
 }
 
 /// The hash of an entry whose body is already in canonical form.
@@ -177,8 +171,7 @@ pub fn entry_hash(
     entity: &str,
     canonical_body: &str,
 ) -> String {
-    let text = hashed_text(seq, prev, at, author, op, entity, canonical_body);
-    sha256_hex(text.as_bytes())
+    sha256_hex(&hashed_text(seq, prev, at, author, op, entity, canonical_body))
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -187,9 +180,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02x}");
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
     }
     s
 }
@@ -261,7 +256,7 @@ mod tests {
             "seq": 2, "prev": GENESIS_PREV, "at": "2017-05-09T14:03:00Z", "author": "ana",
             "op": "source.add", "entity": "ap", "body": body,
         });
-        assert_eq!(text, canonical(&whole).unwrap());
+        assert_eq!(String::from_utf8(text).unwrap(), canonical(&whole).unwrap());
     }
 
     #[test]

@@ -75,6 +75,14 @@ impl TestEnv {
         out.stderr
     }
 
+    /// Writes `bytes` to a file in the temp dir and returns its path, for
+    /// `--capture` and `--text-file`.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write test file");
+        path.to_str().expect("utf-8 temp path").to_string()
+    }
+
     /// The head hash, as `checkpoint` prints it.
     pub fn head(&self) -> String {
         self.ok(&["checkpoint"]).trim().to_string()

@@ -284,8 +284,7 @@ fn log_is_newest_first_and_filters() {
 #[test]
 fn reports_capture_files_and_text_files() {
     let env = TestEnv::scenario();
-    let page = env.dir.path().join("page.html");
-    std::fs::write(&page, b"<html>captured</html>").unwrap();
+    let page = env.file("page.html", b"<html>captured</html>");
     let text = env.dir.path().join("text.txt");
     std::fs::write(&text, "Line one.\nLine two.").unwrap();
     env.ok(&[
@@ -296,7 +295,7 @@ fn reports_capture_files_and_text_files() {
         "--published",
         "2017-05-10",
         "--capture",
-        page.to_str().unwrap(),
+        &page,
         "--text-file",
         text.to_str().unwrap(),
     ]);

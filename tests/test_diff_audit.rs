@@ -138,17 +138,8 @@ fn diff_refuses_a_checkpoint_of_another_history() {
 #[test]
 fn audit_claim_shows_provenance_with_hashes() {
     let (env, _) = after_checkpoint();
-    let page = env.dir.path().join("page.html");
-    std::fs::write(&page, b"<p>captured</p>").unwrap();
-    env.ok(&[
-        "report",
-        "amend",
-        "r2",
-        "--capture",
-        page.to_str().unwrap(),
-        "--reason",
-        "archived",
-    ]);
+    let page = env.file("page.html", b"<p>captured</p>");
+    env.ok(&["report", "amend", "r2", "--capture", &page, "--reason", "archived"]);
     let a = env.json(&["audit", "claim", "c3"]);
     assert_eq!(a["claim"]["id"], "c3");
     let revs = a["revisions"].as_array().unwrap();
@@ -262,9 +253,8 @@ fn audit_lists_problems_by_severity_and_strict_exits_3() {
 #[test]
 fn audit_catches_an_altered_capture() {
     let env = TestEnv::scenario();
-    let page = env.dir.path().join("page.html");
-    std::fs::write(&page, b"<p>original</p>").unwrap();
-    env.ok(&["report", "add", "--source", "ap", "--capture", page.to_str().unwrap()]);
+    let page = env.file("page.html", b"<p>original</p>");
+    env.ok(&["report", "add", "--source", "ap", "--capture", &page]);
     rusqlite::Connection::open(&env.db)
         .unwrap()
         .execute("UPDATE blobs SET bytes = X'00'", [])

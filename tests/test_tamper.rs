@@ -9,9 +9,8 @@ use serde_json::Value;
 /// dropped for the edit and put back after it (so only the edit differs).
 fn tampered(sql: &str) -> (TestEnv, Value) {
     let env = TestEnv::scenario();
-    let page = env.dir.path().join("page.html");
-    std::fs::write(&page, b"<html>captured</html>").unwrap();
-    env.ok(&["report", "add", "--source", "ap", "--capture", page.to_str().unwrap()]);
+    let page = env.file("page.html", b"<html>captured</html>");
+    env.ok(&["report", "add", "--source", "ap", "--capture", &page]);
     env.ok(&[
         "decide",
         "--event",
@@ -134,15 +133,14 @@ fn a_correctly_hashed_forgery_without_its_projection_is_caught() {
 #[test]
 fn every_projection_column_edit_is_caught() {
     let env = TestEnv::scenario();
-    let page = env.dir.path().join("page.html");
-    std::fs::write(&page, b"x").unwrap();
+    let page = env.file("page.html", b"x");
     env.ok(&[
         "report",
         "add",
         "--source",
         "ap",
         "--capture",
-        page.to_str().unwrap(),
+        &page,
         "--language",
         "en",
     ]);

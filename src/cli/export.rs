@@ -57,7 +57,6 @@ fn json(s: &str) -> String {
 /// where they have one (event_date, location, admin1, country, source).
 fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> Result<()> {
     use crate::ledger::query;
-    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
     if what == "estimates" {
         return csv_estimates(conn, out);
     }
@@ -85,8 +84,7 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
         "url",
         "revision",
         "retracted",
-    ])
-    .map_err(io)?;
+    ])?;
     let events: std::collections::HashMap<String, query::EventView> =
         query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
     let reports: std::collections::HashMap<String, query::ReportView> = query::reports(conn, None)?
@@ -127,8 +125,7 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
             r.and_then(|r| r.url.clone()).unwrap_or_default(),
             c.revision.to_string(),
             c.retracted.to_string(),
-        ])
-        .map_err(io)?;
+        ])?;
     }
     w.flush()?;
     Ok(())
@@ -136,7 +133,6 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
 
 /// One CSV row per reconciled group; `low`/`best`/`high` as UCDP names them.
 fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()> {
-    let io = |e: csv::Error| Error::Io(std::io::Error::other(e.to_string()));
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "event_id",
@@ -154,8 +150,7 @@ fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()>
         "sources",
         "outliers",
         "policy",
-    ])
-    .map_err(io)?;
+    ])?;
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
     for (event, est) in super::reconcile::reconcile_all(conn, None, &Default::default())? {
         for e in &est.estimates {
@@ -183,8 +178,7 @@ fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()>
                 sources.join(";"),
                 e.outliers.join(";"),
                 e.policy.clone(),
-            ])
-            .map_err(io)?;
+            ])?;
         }
     }
     w.flush()?;
