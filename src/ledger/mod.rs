@@ -76,6 +76,11 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Brings a connection's schema up to date, inside one exclusive transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    // Reading the version is enough when it is current: no write, no lock.
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current == MIGRATIONS.len() as i64 {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let latest = MIGRATIONS.len() as i64;
