@@ -83,6 +83,24 @@ impl TestEnv {
         path.to_str().expect("utf-8 temp path").to_string()
     }
 
+    /// Decides the scenario's one conflicting group (killed Malian soldiers at almoustarat).
+    pub fn decide_soldiers(&self, value: i64, reason: &str) {
+        let value = value.to_string();
+        self.ok(&[
+            "decide",
+            "--event",
+            "almoustarat",
+            "--kind",
+            "killed",
+            "--subject",
+            "Malian soldiers",
+            "--value",
+            &value,
+            "--reason",
+            reason,
+        ]);
+    }
+
     /// The head hash, as `checkpoint` prints it.
     pub fn head(&self) -> String {
         self.ok(&["checkpoint"]).trim().to_string()

@@ -347,19 +347,7 @@ fn ndjson_export_imports_into_an_equal_ledger() {
     let env = TestEnv::scenario();
     env.ok(&["claim", "amend", "c1", "--count", "eight", "--reason", "r"]);
     env.ok(&["claim", "retract", "c3", "--reason", "wrong event"]);
-    env.ok(&[
-        "decide",
-        "--event",
-        "almoustarat",
-        "--kind",
-        "killed",
-        "--subject",
-        "Malian soldiers",
-        "--value",
-        "8",
-        "--reason",
-        "one voice",
-    ]);
+    env.decide_soldiers(8, "one voice");
     let ndjson = env.ok(&["export", "--format", "ndjson"]);
     let file = env.dir.path().join("export.ndjson");
     std::fs::write(&file, &ndjson).unwrap();

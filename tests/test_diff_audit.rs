@@ -213,19 +213,7 @@ fn audit_lists_problems_by_severity_and_strict_exits_3() {
     env.fails(&["audit", "--strict"], 3);
 
     // A decision clears the conflict; a later disagreeing claim makes it stale.
-    env.ok(&[
-        "decide",
-        "--event",
-        "almoustarat",
-        "--kind",
-        "killed",
-        "--subject",
-        "Malian soldiers",
-        "--value",
-        "8",
-        "--reason",
-        "army",
-    ]);
+    env.decide_soldiers(8, "army");
     let codes = |env: &TestEnv| -> Vec<String> {
         env.json(&["audit"])["problems"]
             .as_array()

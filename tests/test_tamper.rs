@@ -11,19 +11,7 @@ fn tampered(sql: &str) -> (TestEnv, Value) {
     let env = TestEnv::scenario();
     let page = env.file("page.html", b"<html>captured</html>");
     env.ok(&["report", "add", "--source", "ap", "--capture", &page]);
-    env.ok(&[
-        "decide",
-        "--event",
-        "almoustarat",
-        "--kind",
-        "killed",
-        "--subject",
-        "Malian soldiers",
-        "--value",
-        "7",
-        "--reason",
-        "army",
-    ]);
+    env.decide_soldiers(7, "army");
     {
         let conn = Connection::open(&env.db).unwrap();
         let triggers: Vec<(String, String)> = conn
@@ -145,19 +133,7 @@ fn every_projection_column_edit_is_caught() {
         "en",
     ]);
     env.ok(&["claim", "amend", "c1", "--note", "n", "--quote", "q", "--reason", "r"]);
-    env.ok(&[
-        "decide",
-        "--event",
-        "almoustarat",
-        "--kind",
-        "killed",
-        "--subject",
-        "Malian soldiers",
-        "--value",
-        "7",
-        "--reason",
-        "army",
-    ]);
+    env.decide_soldiers(7, "army");
     env.ok(&[
         "event",
         "amend",
