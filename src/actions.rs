@@ -190,7 +190,7 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
 
 fn check_aliases(tx: &Tx, slug: &str, names: &[&str]) -> Result<()> {
     for n in names {
-        if let Some(owner) = query::alias_owner(tx.conn(), n)?
+        if let Some(owner) = query::resolve_actor(tx.conn(), n)?
             && owner != slug
         {
             return Err(Error::Invalid(format!(

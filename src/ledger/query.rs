@@ -216,11 +216,6 @@ pub fn resolve_actor(conn: &Connection, name: &str) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// Which actor, if any, already answers to `name`.
-pub fn alias_owner(conn: &Connection, name: &str) -> Result<Option<String>> {
-    resolve_actor(conn, name)
-}
-
 fn event_row(r: &Row) -> rusqlite::Result<EventView> {
     Ok(EventView {
         slug: r.get("slug")?,
