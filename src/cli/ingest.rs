@@ -266,11 +266,12 @@ fn write(tx: &mut Tx, items: &[Item], event: Option<&str>, at: &str) -> Result<W
         }
         // One report per source, each carrying the item's claims.
         for s in &item.sources {
-            let source = match query::sources(tx.conn())?
-                .into_iter()
-                .find(|x| model::fold(&x.name) == model::fold(&s.name) || x.slug == slugify(&s.name))
-            {
-                Some(x) => x.slug,
+            let known = match query::source_named(tx.conn(), &s.name)? {
+                Some(slug) => Some(slug),
+                None => query::source(tx.conn(), &slugify(&s.name))?.map(|x| x.slug),
+            };
+            let source = match known {
+                Some(slug) => slug,
                 None => {
                     let slug = free_slug(&slugify(&s.name), |x| Ok(query::source(tx.conn(), x)?.is_some()))?;
                     actions::add_source(
