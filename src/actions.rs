@@ -663,13 +663,10 @@ pub fn current_claim_body(tx: &Tx, id: &str) -> Result<ClaimBody> {
             "claim '{id}' is retracted; add a new claim instead"
         )));
     }
-    let entries = query::history(tx.conn(), id)?;
-    let latest = entries
-        .into_iter()
-        .rev()
-        .find(|e| e.op != Op::ClaimRetract.as_str())
+    let latest = query::claim_revisions(tx.conn(), id)?
+        .pop()
         .ok_or_else(|| Error::Integrity(format!("claim {id} has no journal entry")))?;
-    serde_json::from_value(latest.body).map_err(|e| Error::Integrity(format!("claim {id}: {e}")))
+    Ok(latest.claim)
 }
 
 pub fn amend_claim(tx: &mut Tx, id: &str, i: &ClaimInput, why: &str) -> Result<Entry> {

@@ -142,7 +142,7 @@ fn audit_claim(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
     let claim = query::need_claim(conn, "audit claim", id)?;
     let report = query::need_report(conn, "audit claim", &claim.report)?;
     let source = query::need_source(conn, "audit claim", &report.source)?;
-    let revisions = super::claim::revisions(conn, id)?
+    let revisions = query::claim_revisions(conn, id)?
         .into_iter()
         .map(|r| RevisionRef {
             revision: r.revision,

@@ -1,10 +1,7 @@
 use super::{Ctx, interval, opt, style, table};
 use crate::actions::{self, ClaimInput};
 use crate::error::Result;
-use crate::journal::Op;
 use crate::ledger::query::{self, ClaimFilter, ClaimView};
-use crate::model::ClaimBody;
-use serde::Serialize;
 
 /// Claims: one assertion about one event, carried by one report
 #[derive(Debug, clap::Subcommand)]
@@ -131,50 +128,6 @@ impl Fields {
             retracted: None,
         }
     }
-}
-
-/// One revision of a claim, as `claim history` shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Revision {
-    pub revision: i64,
-    pub seq: i64,
-    pub hash: String,
-    pub at: String,
-    pub author: String,
-    pub op: String,
-    pub retracted: bool,
-    #[serde(flatten)]
-    pub claim: ClaimBody,
-}
-
-/// A claim's revisions, oldest first, from its journal entries.
-pub(crate) fn revisions(conn: &rusqlite::Connection, id: &str) -> Result<Vec<Revision>> {
-    let mut out: Vec<Revision> = Vec::new();
-    for (n, e) in query::history(conn, id)?.into_iter().enumerate() {
-        let (claim, retracted) = if e.op == Op::ClaimRetract.as_str() {
-            let mut last = out
-                .last()
-                .map(|r| r.claim.clone())
-                .ok_or_else(|| crate::error::Error::Integrity(format!("claim {id}: retraction before add")))?;
-            last.reason = e.body.get("reason").and_then(|r| r.as_str()).map(str::to_string);
-            (last, true)
-        } else {
-            let body: ClaimBody = serde_json::from_value(e.body.clone())
-                .map_err(|err| crate::error::Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
-            (body, false)
-        };
-        out.push(Revision {
-            revision: n as i64 + 1,
-            seq: e.seq,
-            hash: e.hash,
-            at: e.at,
-            author: e.author,
-            op: e.op,
-            retracted,
-            claim,
-        });
-    }
-    Ok(out)
 }
 
 fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()> {
@@ -304,7 +257,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
         }
         Command::History { id } => {
             query::need_claim(ledger.conn(), "claim id", &id)?;
-            let revs = revisions(ledger.conn(), &id)?;
+            let revs = query::claim_revisions(ledger.conn(), &id)?;
             ctx.emit(&revs, |out| {
                 for r in &revs {
                     let what = if r.retracted {

@@ -247,7 +247,7 @@ fn split_at(s: &str) -> Result<(&str, usize)> {
 /// (revision, op, the claim's fields as JSON) for each revision.
 fn claim_revisions(conn: &Connection, id: &str) -> Result<Vec<(usize, String, Value)>> {
     query::need_claim(conn, "diff", id)?;
-    Ok(super::claim::revisions(conn, id)?
+    Ok(query::claim_revisions(conn, id)?
         .into_iter()
         .map(|r| {
             let mut v = serde_json::to_value(&r.claim).unwrap_or(Value::Null);

@@ -446,6 +446,52 @@ pub fn history(conn: &Connection, entity: &str) -> Result<Vec<Entry>> {
     Ok(rows)
 }
 
+/// One revision of a claim, as `claim history` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub revision: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub at: String,
+    pub author: String,
+    pub op: String,
+    pub retracted: bool,
+    /// The claim's fields as of this revision (a retraction repeats the
+    /// last ones, with its reason).
+    #[serde(flatten)]
+    pub claim: crate::model::ClaimBody,
+}
+
+/// A claim's revisions, oldest first, from its journal entries.
+pub fn claim_revisions(conn: &Connection, id: &str) -> Result<Vec<Revision>> {
+    let mut out: Vec<Revision> = Vec::new();
+    for (n, e) in history(conn, id)?.into_iter().enumerate() {
+        let (claim, retracted) = if e.op == crate::journal::Op::ClaimRetract.as_str() {
+            let mut last = out
+                .last()
+                .map(|r| r.claim.clone())
+                .ok_or_else(|| Error::Integrity(format!("claim {id}: retraction before add")))?;
+            last.reason = e.body.get("reason").and_then(|r| r.as_str()).map(str::to_string);
+            (last, true)
+        } else {
+            let body = serde_json::from_value(e.body.clone())
+                .map_err(|err| Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
+            (body, false)
+        };
+        out.push(Revision {
+            revision: n as i64 + 1,
+            seq: e.seq,
+            hash: e.hash,
+            at: e.at,
+            author: e.author,
+            op: e.op,
+            retracted,
+            claim,
+        });
+    }
+    Ok(out)
+}
+
 /// The journal newest first, from `since_seq` (inclusive) and `since_at`,
 /// optionally about one entity.
 pub fn log(conn: &Connection, since_seq: i64, since_at: Option<&str>, entity: Option<&str>) -> Result<Vec<Entry>> {
