@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let conn = ledger.conn();
     let problems = match args.target.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         [] => {
-            let problems = ledger_problems(conn, None)?;
+            let problems = ledger_problems(conn)?;
             let shown = Problems { problems };
             ctx.emit(&shown, |out| {
                 for p in &shown.problems {
@@ -89,14 +89,12 @@ fn capture_ok(conn: &Connection, sha: Option<&str>) -> Result<Option<bool>> {
     }
 }
 
-fn ledger_problems(conn: &Connection, event: Option<&str>) -> Result<Vec<Problem>> {
-    let estimates: Vec<_> = super::reconcile::reconcile_all(conn, event, &Options::default())?
+/// The whole ledger's problems.
+fn ledger_problems(conn: &Connection) -> Result<Vec<Problem>> {
+    let estimates: Vec<_> = super::reconcile::reconcile_all(conn, None, &Options::default())?
         .into_iter()
         .map(|(_, e)| e)
         .collect();
-    if event.is_some() {
-        return Ok(audit::problems(&[], &[], &estimates));
-    }
     let mut reports = Vec::new();
     for r in query::reports(conn, None)? {
         let ok = capture_ok(conn, r.capture_sha256.as_deref())?;
@@ -333,7 +331,7 @@ fn audit_event(ctx: &Ctx, conn: &Connection, slug: &str) -> Result<usize> {
         event: slug.to_string(),
         estimates,
         responsibility: est.responsibility.clone(),
-        problems: ledger_problems(conn, Some(slug))?,
+        problems: audit::problems(&[], &[], std::slice::from_ref(&est)),
     };
     ctx.emit(&a, |out| {
         writeln!(out, "{}{}{}", style::BOLD.render(), a.event, style::BOLD.render_reset())?;
