@@ -133,8 +133,7 @@ fn apply_record(tx: &mut Tx, record: &Record, at: &str, done: &mut Imported) -> 
 pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
     // (seq of the entity's first entry, record)
     let mut records: Vec<(i64, Record)> = Vec::new();
-    let first_seq =
-        |entity: &str| -> Result<i64> { Ok(query::history(conn, entity)?.first().map(|e| e.seq).unwrap_or(0)) };
+    let first_seq = |entity: &str| query::first_seq(conn, entity);
     for s in query::sources(conn)? {
         let seq = first_seq(&s.slug)?;
         records.push((

@@ -494,6 +494,7 @@ mod tests {
             source: origin.into(),
             grade: grade.into(),
             published: Some(published.into()),
+            url: None,
             origin: origin.into(),
             kind: "killed".into(),
             subject: "total".into(),

@@ -87,10 +87,6 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
     ])?;
     let events: std::collections::HashMap<String, query::EventView> =
         query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
-    let reports: std::collections::HashMap<String, query::ReportView> = query::reports(conn, None)?
-        .into_iter()
-        .map(|r| (r.id.clone(), r))
-        .collect();
     for c in query::claims(
         conn,
         &query::ClaimFilter {
@@ -99,7 +95,6 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
         },
     )? {
         let e = events.get(&c.event);
-        let r = reports.get(&c.report);
         let o = |v: &Option<String>| v.clone().unwrap_or_default();
         let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
         w.write_record([
@@ -122,7 +117,7 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
             c.grade.clone(),
             c.report.clone(),
             o(&c.published),
-            r.and_then(|r| r.url.clone()).unwrap_or_default(),
+            o(&c.url),
             c.revision.to_string(),
             c.retracted.to_string(),
         ])?;

@@ -71,6 +71,8 @@ pub struct ClaimView {
     pub source: String,
     pub grade: String,
     pub published: Option<String>,
+    /// The report's URL.
+    pub url: Option<String>,
     pub origin: String,
     pub kind: String,
     pub subject: String,
@@ -323,7 +325,7 @@ pub fn next_num(conn: &Connection, table: &str) -> Result<i64> {
     Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
 }
 
-const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS published, s.grade AS grade
+const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS published, r.url AS url, s.grade AS grade
     FROM claims c JOIN reports r ON r.id = c.report JOIN sources s ON s.slug = r.source";
 
 fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
@@ -334,6 +336,7 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
         source: r.get("source")?,
         grade: r.get("grade")?,
         published: r.get("published")?,
+        url: r.get("url")?,
         origin: r.get("origin")?,
         kind: r.get("kind")?,
         subject: r.get("subject")?,
@@ -502,6 +505,13 @@ pub fn log(conn: &Connection, since_seq: i64, since_at: Option<&str>, entity: Op
         .query_map(params![since_seq, since_at, entity], entry_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
+}
+
+/// The seq of the first entry about `entity` (0 if none).
+pub fn first_seq(conn: &Connection, entity: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MIN(seq), 0) FROM journal WHERE entity = ?")?
+        .query_row([entity], |r| r.get(0))?)
 }
 
 /// The entry at `seq`, if any.
