@@ -141,7 +141,7 @@ pub fn add_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
             None => SourceKind::Other,
         },
         grade: match &i.grade {
-            Some(g) => Grade::parse_letter("--grade", g)?,
+            Some(g) => Grade::parse("--grade", g)?,
             None => Grade::F,
         },
         url: model::url("--url", i.url.as_deref())?,
@@ -159,7 +159,7 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
             None => old.name.clone(),
         },
         kind: SourceKind::parse("--kind", i.kind.as_deref().unwrap_or(&old.kind))?,
-        grade: Grade::parse_letter("--grade", i.grade.as_deref().unwrap_or(&old.grade))?,
+        grade: Grade::parse("--grade", i.grade.as_deref().unwrap_or(&old.grade))?,
         url: if i.url.is_some() {
             model::url("--url", i.url.as_deref())?
         } else {

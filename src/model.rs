@@ -22,8 +22,8 @@ macro_rules! string_enum {
             }
             /// Parses `value` given for `field`, naming the accepted values on error.
             pub fn parse(field: &str, value: &str) -> Result<$name> {
-                let v = value.trim().to_ascii_lowercase();
-                $name::ALL.iter().copied().find(|x| x.as_str().eq_ignore_ascii_case(&v)).ok_or_else(|| {
+                let v = value.trim();
+                $name::ALL.iter().copied().find(|x| x.as_str().eq_ignore_ascii_case(v)).ok_or_else(|| {
                     Error::invalid(field, value, format!("expected one of {}", Self::accepted()))
                 })
             }
@@ -85,13 +85,6 @@ string_enum!(
     /// How firmly the report states the claim.
     Hedge { Asserted = "asserted", Reported = "reported", Alleged = "alleged" }
 );
-
-impl Grade {
-    /// Parses a grade, accepting lowercase letters too.
-    pub fn parse_letter(field: &str, value: &str) -> Result<Grade> {
-        Grade::parse(field, &value.to_ascii_uppercase())
-    }
-}
 
 /// Longest accepted name, title, place or origin, in characters.
 pub const MAX_NAME: usize = 500;
@@ -490,9 +483,9 @@ mod tests {
 
     #[test]
     fn enums_name_what_they_accept() {
-        let e = Grade::parse_letter("--grade", "Z").unwrap_err().to_string();
+        let e = Grade::parse("--grade", "Z").unwrap_err().to_string();
         assert_eq!(e, "invalid --grade 'Z': expected one of A, B, C, D, E, F");
-        assert_eq!(Grade::parse_letter("--grade", "b").unwrap(), Grade::B);
+        assert_eq!(Grade::parse("--grade", "b").unwrap(), Grade::B);
         assert_eq!(Kind::parse("--kind", "Killed").unwrap(), Kind::Killed);
         assert!(
             SourceKind::parse("--kind", "blog")

@@ -33,7 +33,7 @@ impl Args {
             min_grade: self
                 .min_grade
                 .as_deref()
-                .map(|g| Grade::parse_letter("--min-grade", g))
+                .map(|g| Grade::parse("--min-grade", g))
                 .transpose()?,
             no_alleged: self.no_alleged,
         })
