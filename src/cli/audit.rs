@@ -182,13 +182,8 @@ fn audit_claim(ctx: &Ctx, conn: &Connection, id: &str) -> Result<()> {
         let value = c.phrase.clone().or(c.actor.clone()).unwrap_or_default();
         writeln!(
             out,
-            "{}{}{} — {} {} at {}: {value}{}",
-            style::BOLD.render(),
-            c.id,
-            style::BOLD.render_reset(),
-            c.kind,
-            c.subject,
-            c.event,
+            "{}: {value}{}",
+            super::claim::headline(c),
             if c.retracted { " (retracted)" } else { "" }
         )?;
         for r in &a.revisions {

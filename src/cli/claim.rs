@@ -130,23 +130,26 @@ impl Fields {
     }
 }
 
+/// "c3 — killed Malian soldiers at almoustarat", the id in bold.
+pub(super) fn headline(c: &ClaimView) -> String {
+    format!(
+        "{}{}{} — {} {} at {}",
+        style::BOLD.render(),
+        c.id,
+        style::BOLD.render_reset(),
+        c.kind,
+        c.subject,
+        c.event
+    )
+}
+
 fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()> {
     let status = if c.retracted {
         format!("{}retracted{}", style::BAD.render(), style::BAD.render_reset())
     } else {
         "current".into()
     };
-    writeln!(
-        out,
-        "{}{}{} — {} {} at {} (revision {}, {status})",
-        style::BOLD.render(),
-        c.id,
-        style::BOLD.render_reset(),
-        c.kind,
-        c.subject,
-        c.event,
-        c.revision
-    )?;
+    writeln!(out, "{} (revision {}, {status})", headline(c), c.revision)?;
     if c.kind == "responsibility" {
         writeln!(
             out,
