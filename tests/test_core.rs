@@ -382,3 +382,52 @@ fn ndjson_export_imports_into_an_equal_ledger() {
     );
     assert_eq!(fresh.json(&["verify"])["ok"], true);
 }
+
+#[test]
+fn actor_amend_adds_and_removes_aliases() {
+    let env = TestEnv::scenario();
+    env.ok(&[
+        "actor",
+        "amend",
+        "jnim",
+        "--alias",
+        "Nusrat al-Islam",
+        "--remove-alias",
+        "gsim",
+    ]);
+    let a = env.json(&["actor", "show", "nusrat al-islam"]);
+    assert_eq!(
+        a["aliases"],
+        serde_json::json!(["JNIM", "Group for Support of Islam and Muslims", "Nusrat al-Islam"])
+    );
+    assert_eq!(a["revision"], 2);
+    assert!(env.fails(&["actor", "show", "GSIM"], 2).contains("unknown actor"));
+    assert!(
+        env.fails(&["actor", "amend", "jnim", "--remove-alias", "nothing"], 2)
+            .contains("not an alias")
+    );
+    assert_eq!(env.json(&["verify"])["ok"], true);
+}
+
+#[test]
+fn log_and_diff_take_dates() {
+    let env = TestEnv::scenario();
+    let later = |args: &[&str]| {
+        let out = env
+            .cmd()
+            .env("TALLY_NOW", "2017-05-11T08:00:00Z")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    later(&["source", "add", "bbc", "--name", "BBC News"]);
+    let log = env.json(&["log", "--since", "2017-05-10"]);
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["entity"], "bbc");
+    let d = env.json(&["diff", "--from", "2017-05-09"]);
+    assert_eq!(d["from"], "seq 12", "a date means the end of that day");
+    assert!(d["changes"].as_array().unwrap().iter().all(|c| c["entity"] == "bbc"));
+    let d = env.json(&["diff", "--from", "2017-05-09", "--to", "2017-05-10"]);
+    assert_eq!(d["changes"], serde_json::json!([]));
+}

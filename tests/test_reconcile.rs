@@ -267,3 +267,50 @@ fn human_output_fits_80_columns_without_colour() {
         );
     }
 }
+
+#[test]
+fn filters_apply_to_responsibility_too() {
+    let env = env_with_sources();
+    report(&env, "e", "2017-05-08", &["responsibility=jnim;origin=jnim"]);
+    report(
+        &env,
+        "b",
+        "2017-05-09",
+        &["responsibility=isgs;stance=attributed;hedge=alleged"],
+    );
+    let actors = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["reconcile", "ev"];
+        args.extend_from_slice(extra);
+        env.json(&args)[0]["responsibility"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["actor"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(actors(&[]), vec!["isgs", "jnim"]);
+    assert_eq!(actors(&["--no-alleged"]), vec!["jnim"]);
+    assert_eq!(actors(&["--min-grade", "B"]), vec!["isgs"]);
+}
+
+#[test]
+fn an_undated_report_counts_as_the_oldest() {
+    let env = env_with_sources();
+    report(&env, "a", "2017-05-08", &["killed=seven;origin=army"]);
+    env.ok(&[
+        "report",
+        "add",
+        "--source",
+        "b",
+        "--event",
+        "ev",
+        "--claim",
+        "killed=four;origin=army",
+    ]);
+    let e = estimate(&env, &[]);
+    assert_eq!(
+        e["best"], 7,
+        "the dated report supersedes the undated one recorded later"
+    );
+    assert_eq!(e["claims"][1]["superseded_by"], "c1");
+}

@@ -267,3 +267,51 @@ fn verify_against_a_checkpoint() {
     let err = short.fails(&["verify", "--against", &cp], 3);
     assert!(err.contains("truncated"), "{err}");
 }
+
+#[test]
+fn a_rehashed_but_non_canonical_body_is_reported() {
+    let env = TestEnv::scenario();
+    let conn = Connection::open(&env.db).unwrap();
+    let (seq, prev, at, author, op, entity, body): (i64, String, String, String, String, String, String) = conn
+        .query_row(
+            "SELECT seq, prev, at, author, op, entity, body FROM journal ORDER BY seq DESC LIMIT 1",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .unwrap();
+    // Same content, with a space: the chain still links, the form is wrong.
+    let spaced = body.replacen(':', ": ", 1);
+    let hash = tally::journal::entry_hash(seq, &prev, &at, &author, &op, &entity, &spaced);
+    conn.execute_batch("DROP TRIGGER journal_no_update").unwrap();
+    conn.execute(
+        "UPDATE journal SET body = ?, hash = ? WHERE seq = ?",
+        rusqlite::params![spaced, hash, seq],
+    )
+    .unwrap();
+    let def = tally::ledger::SCHEMA
+        .split("CREATE TRIGGER journal_no_update")
+        .nth(1)
+        .unwrap()
+        .split("END;")
+        .next()
+        .unwrap();
+    conn.execute_batch(&format!("CREATE TRIGGER journal_no_update{def}END;"))
+        .unwrap();
+    drop(conn);
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["problems"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["problems"][0]["seq"], seq);
+    assert!(v["problems"][0]["what"].as_str().unwrap().contains("canonical"), "{v}");
+}
