@@ -148,7 +148,7 @@ pub fn add_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
         note: model::opt_note("--note", i.note.as_deref())?,
         reason: None,
     };
-    tx.append(Op::SourceAdd, &slug, &body)
+    tx.append(Op::SourceAdd, &slug, body)
 }
 
 pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
@@ -183,7 +183,7 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
             old.slug
         )));
     }
-    tx.append(Op::SourceAmend, &old.slug, &body)
+    tx.append(Op::SourceAmend, &old.slug, body)
 }
 
 // ----- actors ------------------------------------------------------------
@@ -235,7 +235,7 @@ pub fn add_actor(tx: &mut Tx, i: &ActorInput) -> Result<Entry> {
         note: model::opt_note("--note", i.note.as_deref())?,
         reason: None,
     };
-    tx.append(Op::ActorAdd, &slug, &body)
+    tx.append(Op::ActorAdd, &slug, body)
 }
 
 /// Amends an actor; `aliases` are added to the existing ones.
@@ -279,7 +279,7 @@ pub fn amend_actor(tx: &mut Tx, i: &ActorInput, remove: &[String]) -> Result<Ent
         note,
         reason: reason("--reason", i.reason.as_deref())?,
     };
-    tx.append(Op::ActorAmend, &old.slug, &body)
+    tx.append(Op::ActorAmend, &old.slug, body)
 }
 
 /// Resolves an actor named by slug, name or alias.
@@ -349,7 +349,7 @@ pub fn add_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
         )));
     }
     let body = event_body(i, None)?;
-    tx.append(Op::EventAdd, &slug, &body)
+    tx.append(Op::EventAdd, &slug, body)
 }
 
 pub fn amend_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
@@ -371,7 +371,7 @@ pub fn amend_event(tx: &mut Tx, i: &EventInput) -> Result<Entry> {
         )));
     }
     body.reason = reason("--reason", i.reason.as_deref())?;
-    tx.append(Op::EventAmend, &old.slug, &body)
+    tx.append(Op::EventAmend, &old.slug, body)
 }
 
 // ----- reports -----------------------------------------------------------
@@ -418,8 +418,8 @@ pub fn add_report(tx: &mut Tx, i: &ReportInput, event: Option<&str>, at: &str) -
         },
         reason: None,
     };
-    let id = format!("r{}", query::next_num(tx.conn(), "reports")?);
-    let report = tx.append(Op::ReportAdd, &id, &body)?;
+    let id = format!("r{}", tx.next_num("reports")?);
+    let report = tx.append(Op::ReportAdd, &id, body)?;
     let mut claims = Vec::with_capacity(i.claims.len());
     for (n, c) in i.claims.iter().enumerate() {
         let mut c = c.clone();
@@ -486,28 +486,37 @@ pub fn amend_report(tx: &mut Tx, id: &str, i: &ReportInput) -> Result<Entry> {
             "nothing to amend: give at least one changed field for report '{id}'"
         )));
     }
-    tx.append(Op::ReportAmend, id, &body)
+    tx.append(Op::ReportAmend, id, body)
 }
 
 // ----- claims ------------------------------------------------------------
 
 /// The origin as stored: a source's or actor's slug when the text names
 /// one, otherwise the text as given.
-fn resolve_origin(tx: &Tx, origin: &str) -> Result<String> {
-    let origin = model::name("--origin", origin)?;
-    if let Some(slug) = query::source_named(tx.conn(), &origin)? {
-        return Ok(slug);
-    }
-    if let Some(a) = query::resolve_actor(tx.conn(), &origin)? {
-        return Ok(a);
-    }
-    Ok(origin)
+fn resolve_origin(tx: &mut Tx, origin: &str) -> Result<String> {
+    tx.origin(origin, |conn, origin| {
+        let origin = model::name("--origin", origin)?;
+        if let Some(slug) = query::source_named(conn, &origin)? {
+            return Ok(slug);
+        }
+        if let Some(a) = query::resolve_actor(conn, &origin)? {
+            return Ok(a);
+        }
+        Ok(origin)
+    })
 }
 
 /// Builds a claim body from an input, on top of `base` for amendments.
-fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<ClaimBody> {
+fn claim_body(tx: &mut Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<ClaimBody> {
     let event = match (&i.event, base) {
-        (Some(e), _) => query::need_event_slug(tx.conn(), "--event", e)?,
+        (Some(e), _) if tx.event_exists(e)? => e.clone(),
+        (Some(e), _) => {
+            return Err(Error::unknown(
+                "event in --event",
+                e,
+                "add it first with `tally event add`",
+            ));
+        }
         (None, Some(b)) => b.event.clone(),
         (None, None) => {
             return Err(Error::Invalid(
@@ -529,7 +538,7 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
             ));
         }
     };
-    let report_source = query::report_source(tx.conn(), report)?.ok_or_else(|| {
+    let report_source = tx.report_source(report)?.ok_or_else(|| {
         Error::unknown(
             "report in --report",
             report,
@@ -638,8 +647,8 @@ fn claim_body(tx: &Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<Claim
 
 pub fn add_claim(tx: &mut Tx, i: &ClaimInput) -> Result<Entry> {
     let body = claim_body(tx, i, None)?;
-    let id = format!("c{}", query::next_num(tx.conn(), "claims")?);
-    tx.append(Op::ClaimAdd, &id, &body)
+    let id = format!("c{}", tx.next_num("claims")?);
+    tx.append(Op::ClaimAdd, &id, body)
 }
 
 /// Adds a claim and, when the input says it was retracted (import),
@@ -681,14 +690,14 @@ pub fn amend_claim(tx: &mut Tx, id: &str, i: &ClaimInput, why: &str) -> Result<E
         )));
     }
     body.reason = Some(why);
-    tx.append(Op::ClaimAmend, id, &body)
+    tx.append(Op::ClaimAmend, id, body)
 }
 
 pub fn retract_claim(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
     let why = model::opt_note("--reason", Some(why))?
         .ok_or_else(|| Error::Invalid("--reason is required: say why the claim is retracted".into()))?;
     current_claim_body(tx, id)?;
-    tx.append(Op::ClaimRetract, id, &RetractBody { reason: why })
+    tx.append(Op::ClaimRetract, id, RetractBody { reason: why })
 }
 
 // ----- decisions ---------------------------------------------------------
@@ -732,8 +741,8 @@ pub fn add_decision(tx: &mut Tx, i: &DecisionInput) -> Result<Entry> {
         value: i.value,
         reason,
     };
-    let id = format!("d{}", query::next_num(tx.conn(), "decisions")?);
-    tx.append(Op::DecisionAdd, &id, &body)
+    let id = format!("d{}", tx.next_num("decisions")?);
+    tx.append(Op::DecisionAdd, &id, body)
 }
 
 /// Parses the compact claim form `KIND[:SUBJECT]=VALUE[;key=value…]`.

@@ -103,6 +103,21 @@ pub struct Entry {
     pub hash: String,
 }
 
+/// What [`crate::ledger::apply`] needs of an entry besides its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header<'a> {
+    pub seq: i64,
+    pub at: &'a str,
+    pub op: Op,
+    pub entity: &'a str,
+}
+
+impl std::fmt::Display for Header<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "entry {} ({} {})", self.seq, self.op.as_str(), self.entity)
+    }
+}
+
 /// Why a value cannot be written canonically.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CanonicalError {
@@ -139,6 +154,168 @@ pub fn canonical(value: &Value) -> Result<String, CanonicalError> {
     check_canonical(value)?;
     // serde_json's compact writer with BTreeMap objects is JCS for such values.
     Ok(value.to_string())
+}
+
+/// Whether `text` is already the canonical form of the value it denotes:
+/// `canonical(parse(text)) == text`, decided in one pass without building
+/// the value (`verify` asks this of every journal body).
+pub fn is_canonical(text: &str) -> bool {
+    let mut c = Scan {
+        s: text.as_bytes(),
+        i: 0,
+    };
+    c.value(0) && c.i == c.s.len()
+}
+
+/// A cursor for [`is_canonical`]; each method consumes one canonical item
+/// or returns false.
+struct Scan<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    /// serde_json's own nesting limit: anything deeper does not parse.
+    const MAX_DEPTH: usize = 127;
+
+    fn eat(&mut self, b: u8) -> bool {
+        let ok = self.s.get(self.i) == Some(&b);
+        self.i += ok as usize;
+        ok
+    }
+
+    fn word(&mut self, w: &[u8]) -> bool {
+        let ok = self.s[self.i..].starts_with(w);
+        self.i += if ok { w.len() } else { 0 };
+        ok
+    }
+
+    fn value(&mut self, depth: usize) -> bool {
+        match self.s.get(self.i) {
+            Some(b'{') if depth < Self::MAX_DEPTH => self.object(depth + 1),
+            Some(b'[') if depth < Self::MAX_DEPTH => self.array(depth + 1),
+            Some(b'"') => self.string().is_some(),
+            Some(b'-' | b'0'..=b'9') => self.integer(),
+            Some(b't') => self.word(b"true"),
+            Some(b'f') => self.word(b"false"),
+            Some(b'n') => self.word(b"null"),
+            _ => false,
+        }
+    }
+
+    /// Keys strictly ascending (so no duplicates) and ASCII, as
+    /// [`canonical`] writes them.
+    fn object(&mut self, depth: usize) -> bool {
+        self.i += 1;
+        if self.eat(b'}') {
+            return true;
+        }
+        let mut last: Option<&'a [u8]> = None;
+        loop {
+            let Some(key) = self.string() else { return false };
+            let ascending = last.is_none_or(|l| key_order(l, key) == Some(std::cmp::Ordering::Less));
+            if !key.is_ascii() || !ascending || !self.eat(b':') || !self.value(depth) {
+                return false;
+            }
+            last = Some(key);
+            if self.eat(b'}') {
+                return true;
+            }
+            if !self.eat(b',') {
+                return false;
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> bool {
+        self.i += 1;
+        if self.eat(b']') {
+            return true;
+        }
+        loop {
+            if !self.value(depth) {
+                return false;
+            }
+            if self.eat(b']') {
+                return true;
+            }
+            if !self.eat(b',') {
+                return false;
+            }
+        }
+    }
+
+    /// A string with minimal escaping; returns it as written, quotes
+    /// included.
+    fn string(&mut self) -> Option<&'a [u8]> {
+        let start = self.i;
+        if !self.eat(b'"') {
+            return None;
+        }
+        loop {
+            match *self.s.get(self.i)? {
+                b'"' => {
+                    self.i += 1;
+                    let s = self.s;
+                    return Some(&s[start..self.i]);
+                }
+                b'\\' => {
+                    let ok = match *self.s.get(self.i + 1)? {
+                        b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                            self.i += 2;
+                            true
+                        }
+                        b'u' => {
+                            // Only control characters without a short form.
+                            let hex = self.s.get(self.i + 2..self.i + 6)?;
+                            let lower = |b: &u8| b.is_ascii_digit() || (b'a'..=b'f').contains(b);
+                            let ok = hex.starts_with(b"00")
+                                && hex.iter().all(lower)
+                                && u8::from_str_radix(std::str::from_utf8(&hex[2..]).ok()?, 16)
+                                    .is_ok_and(|c| c < 0x20 && !matches!(c, 0x08 | 0x09 | 0x0a | 0x0c | 0x0d));
+                            self.i += 6;
+                            ok
+                        }
+                        _ => false,
+                    };
+                    if !ok {
+                        return None;
+                    }
+                }
+                0x00..=0x1f => return None,
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)` within ±(2^53−1), no `-0`, no fraction or exponent.
+    fn integer(&mut self) -> bool {
+        let negative = self.eat(b'-');
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        let digits = &self.s[start..self.i];
+        let value = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<i64>().ok());
+        let shape = match digits {
+            [] => false,
+            [b'0'] => !negative,
+            [b'0', ..] => false,
+            _ => true,
+        };
+        shape && value.is_some_and(|v| v <= MAX_SAFE_INT) && !matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E'))
+    }
+}
+
+/// How two ASCII keys, as written, order once decoded; escaped keys are
+/// decoded first (an escape sorts by the character it stands for).
+fn key_order(a: &[u8], b: &[u8]) -> Option<std::cmp::Ordering> {
+    if !a.contains(&b'\\') && !b.contains(&b'\\') {
+        return Some(a.cmp(b));
+    }
+    let a: String = serde_json::from_slice(a).ok()?;
+    let b: String = serde_json::from_slice(b).ok()?;
+    Some(a.cmp(&b))
 }
 
 /// The canonical text that an entry's hash covers, as UTF-8 bytes.
@@ -278,6 +455,88 @@ mod tests {
         // Computed independently: Python's hashlib over the canonical text.
         assert_eq!(h, "2830115c10eafc56f96c853c860d83a3bf5e3f9162d10ca297acd0bac79ed74b");
         assert_eq!(h.len(), 64);
+    }
+
+    #[test]
+    fn is_canonical_agrees_with_canonical() {
+        for yes in [
+            r#"{}"#,
+            r#"{"a":"x","b":[1,{"a":true,"z":null}]}"#,
+            r#"{"n":-9007199254740991,"z":0}"#,
+            r#""\u000f\n\"\\/€""#,
+            r#"[[],{},"",false]"#,
+            r#"{"a\"":1,"a#":2}"#,
+        ] {
+            assert!(is_canonical(yes), "{yes}");
+            let v: Value = serde_json::from_str(yes).unwrap();
+            assert_eq!(canonical(&v).unwrap(), yes);
+        }
+        for no in [
+            "",
+            " {}",
+            "{} ",
+            r#"{"b":1,"a":2}"#,
+            r#"{"a":1,"a":1}"#,
+            r#"{"a" :1}"#,
+            r#"[1, 2]"#,
+            "1.0",
+            "1e3",
+            "-0",
+            "01",
+            "9007199254740992",
+            r#""\u000A""#,
+            r#""\u000a""#,
+            r#""\u0041""#,
+            r#""\/""#,
+            "\"\u{1}\"",
+            r#"{"é":1}"#,
+            r#"{"a#":1,"a\"":2}"#,
+            "tru",
+            "nul",
+            "[1,]",
+            "{,}",
+            r#""abc"#,
+            "[",
+            "\"\\",
+        ] {
+            assert!(!is_canonical(no), "{no:?}");
+        }
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(!is_canonical(&deep));
+    }
+
+    proptest::proptest! {
+        /// Any text: the one-pass check says yes exactly when parsing and
+        /// writing canonically gives the text back.
+        #[test]
+        fn is_canonical_matches_the_round_trip(text in "[\\[\\]{}\":,a-c0-9 .e\\\\u-]{0,24}") {
+            let slow = serde_json::from_str::<Value>(&text).ok().and_then(|v| canonical(&v).ok()) == Some(text.clone());
+            proptest::prop_assert_eq!(is_canonical(&text), slow);
+        }
+
+        #[test]
+        fn canonical_text_of_any_value_is_canonical(v in json_value()) {
+            if let Ok(text) = canonical(&v) {
+                proptest::prop_assert!(is_canonical(&text), "{}", text);
+            }
+        }
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (-MAX_SAFE_INT..=MAX_SAFE_INT).prop_map(|i| json!(i)),
+            "\\PC{0,8}|[\\x00-\\x1f\"\\\\]{0,4}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                proptest::collection::btree_map("[a-z_]{0,6}", inner, 0..6)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
     }
 
     #[test]

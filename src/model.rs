@@ -5,6 +5,7 @@
 //! refuse exactly the same things with the same words.
 
 use crate::error::{Error, Result};
+use crate::journal::Op;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -420,6 +421,43 @@ pub struct DecisionBody {
     pub value: i64,
     pub reason: String,
 }
+
+/// An entry's body, typed by its op: what `append` writes and `apply` reads.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    Init(InitBody),
+    Source(SourceBody),
+    Actor(ActorBody),
+    Event(EventBody),
+    Report(ReportBody),
+    Claim(ClaimBody),
+    Retract(RetractBody),
+    Decision(DecisionBody),
+}
+
+impl Body {
+    /// Reads the body of an `op` entry from its JSON text.
+    pub fn parse(op: Op, text: &str) -> serde_json::Result<Body> {
+        use serde_json::from_str as read;
+        Ok(match op {
+            Op::LedgerInit => Body::Init(read(text)?),
+            Op::SourceAdd | Op::SourceAmend => Body::Source(read(text)?),
+            Op::ActorAdd | Op::ActorAmend => Body::Actor(read(text)?),
+            Op::EventAdd | Op::EventAmend => Body::Event(read(text)?),
+            Op::ReportAdd | Op::ReportAmend => Body::Report(read(text)?),
+            Op::ClaimAdd | Op::ClaimAmend => Body::Claim(read(text)?),
+            Op::ClaimRetract => Body::Retract(read(text)?),
+            Op::DecisionAdd => Body::Decision(read(text)?),
+        })
+    }
+}
+
+macro_rules! into_body {
+    ($($t:ident => $v:ident),+) => { $(impl From<$t> for Body { fn from(b: $t) -> Body { Body::$v(b) } })+ };
+}
+into_body!(InitBody => Init, SourceBody => Source, ActorBody => Actor, EventBody => Event, ReportBody => Report,
+           ClaimBody => Claim, RetractBody => Retract, DecisionBody => Decision);
 
 #[cfg(test)]
 mod tests {

@@ -11,10 +11,11 @@ pub mod replay;
 pub mod verify;
 
 use crate::error::{Error, Result};
-use crate::journal::{self, Entry, GENESIS_PREV, Op};
-use crate::model::InitBody;
+use crate::journal::{self, Entry, GENESIS_PREV, Header, Op};
+use crate::model::{Body, InitBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -24,6 +25,10 @@ pub const SCHEMA: &str = include_str!("../../schema.sql");
 /// Schema migrations, applied in order against `PRAGMA user_version`;
 /// append only, never edit a released entry.
 const MIGRATIONS: &[&str] = &[SCHEMA];
+
+/// A connection is used by one thread at a time (rusqlite's `Connection`
+/// is not `Sync`), so SQLite need not lock a mutex on every call.
+const NO_MUTEX: OpenFlags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
 
 /// How long a writer waits for another writer before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -106,9 +111,11 @@ impl Ledger {
                 path.display()
             )));
         }
-        let mut conn =
-            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
-                .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | NO_MUTEX,
+        )
+        .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
@@ -121,7 +128,7 @@ impl Ledger {
             version: env!("CARGO_PKG_VERSION").to_string(),
             demo,
         };
-        let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", &body))?;
+        let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", body))?;
         Ok((ledger, entry))
     }
 
@@ -134,7 +141,7 @@ impl Ledger {
             )));
         }
         let not_ledger = || Error::Invalid(format!("{} is not a tally ledger", path.display()));
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX)
             .map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
         configure(&conn).map_err(|_| not_ledger())?;
         let has_journal: bool = conn
@@ -174,6 +181,7 @@ impl Ledger {
             tx,
             head,
             stamp: stamp.clone(),
+            memo: Memo::default(),
         };
         let out = f(&mut w)?;
         w.tx.commit().map_err(busy)?;
@@ -220,6 +228,43 @@ pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     head: Head,
     stamp: Stamp,
+    memo: Memo,
+}
+
+/// Answers to lookups that one transaction repeats (an import resolves the
+/// same event, report and origin for many claims). Only answers that the
+/// transaction's own appends cannot change are kept, and [`Memo::appended`]
+/// drops or updates the rest as entries land.
+#[derive(Default)]
+struct Memo {
+    /// Events known to exist; events are never removed.
+    events: HashSet<String>,
+    /// A report's source, which no amendment changes.
+    report_sources: HashMap<String, String>,
+    /// Origin text → the origin as stored; a new source or actor name may
+    /// change it.
+    origins: HashMap<String, String>,
+    /// The next free number of reports, claims and decisions.
+    next: HashMap<&'static str, i64>,
+}
+
+impl Memo {
+    fn appended(&mut self, op: Op, entity: &str) {
+        let table = match op {
+            Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => {
+                self.origins.clear();
+                return;
+            }
+            Op::ReportAdd => "reports",
+            Op::ClaimAdd => "claims",
+            Op::DecisionAdd => "decisions",
+            _ => return,
+        };
+        match entity[1..].parse::<i64>() {
+            Ok(n) => self.next.insert(table, n + 1),
+            Err(_) => self.next.remove(table),
+        };
+    }
 }
 
 impl Tx<'_> {
@@ -229,49 +274,92 @@ impl Tx<'_> {
     }
 
     /// Appends one entry and applies it to the projections.
-    pub fn append(&mut self, op: Op, entity: &str, body: &impl Serialize) -> Result<Entry> {
-        let body = serde_json::to_value(body).map_err(|e| Error::Runtime(format!("cannot encode entry body: {e}")))?;
-        let text = journal::canonical(&body).map_err(|e| Error::Invalid(e.to_string()))?;
+    pub fn append(&mut self, op: Op, entity: &str, body: impl Into<Body>) -> Result<Entry> {
+        let body = body.into();
+        let value =
+            serde_json::to_value(&body).map_err(|e| Error::Runtime(format!("cannot encode entry body: {e}")))?;
+        let text = journal::canonical(&value).map_err(|e| Error::Invalid(e.to_string()))?;
         let seq = self.head.seq + 1;
-        let hash = journal::entry_hash(
-            seq,
-            &self.head.hash,
-            &self.stamp.at,
-            &self.stamp.author,
-            op.as_str(),
-            entity,
-            &text,
-        );
-        let entry = Entry {
-            seq,
-            prev: self.head.hash.clone(),
-            at: self.stamp.at.clone(),
-            author: self.stamp.author.clone(),
-            op: op.as_str().to_string(),
-            entity: entity.to_string(),
-            body,
-            hash,
-        };
+        let (at, author) = (&self.stamp.at, &self.stamp.author);
+        let hash = journal::entry_hash(seq, &self.head.hash, at, author, op.as_str(), entity, &text);
         self.tx
             .prepare_cached(
                 "INSERT INTO journal (seq, prev, at, author, op, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             )?
             .execute(params![
-                entry.seq,
-                entry.prev,
-                entry.at,
-                entry.author,
-                entry.op,
-                entry.entity,
+                seq,
+                self.head.hash,
+                at,
+                author,
+                op.as_str(),
+                entity,
                 text,
-                entry.hash
+                hash
             ])?;
-        apply::apply(&self.tx, &entry)?;
-        self.head = Head {
+        apply::apply(&self.tx, &Header { seq, at, op, entity }, &body)?;
+        self.memo.appended(op, entity);
+        let prev = std::mem::replace(
+            &mut self.head,
+            Head {
+                seq,
+                hash: hash.clone(),
+            },
+        );
+        Ok(Entry {
             seq,
-            hash: entry.hash.clone(),
-        };
-        Ok(entry)
+            prev: prev.hash,
+            at: at.clone(),
+            author: author.clone(),
+            op: op.as_str().to_string(),
+            entity: entity.to_string(),
+            body: value,
+            hash,
+        })
+    }
+
+    /// Whether event `slug` exists.
+    pub fn event_exists(&mut self, slug: &str) -> Result<bool> {
+        if self.memo.events.contains(slug) {
+            return Ok(true);
+        }
+        let found = query::event_exists(&self.tx, slug)?;
+        if found {
+            self.memo.events.insert(slug.to_string());
+        }
+        Ok(found)
+    }
+
+    /// The source of report `id`, if there is such a report.
+    pub fn report_source(&mut self, id: &str) -> Result<Option<String>> {
+        if let Some(s) = self.memo.report_sources.get(id) {
+            return Ok(Some(s.clone()));
+        }
+        let found = query::report_source(&self.tx, id)?;
+        if let Some(s) = &found {
+            self.memo.report_sources.insert(id.to_string(), s.clone());
+        }
+        Ok(found)
+    }
+
+    /// The next free number for ids in `table` (`reports`, `claims`, `decisions`).
+    pub fn next_num(&mut self, table: &'static str) -> Result<i64> {
+        if let Some(n) = self.memo.next.get(table) {
+            return Ok(*n);
+        }
+        let n = query::next_num(&self.tx, table)?;
+        self.memo.next.insert(table, n);
+        Ok(n)
+    }
+
+    /// `resolve(conn, text)`, asked once per origin text until a source or
+    /// actor is recorded.
+    pub fn origin(&mut self, text: &str, resolve: impl FnOnce(&Connection, &str) -> Result<String>) -> Result<String> {
+        if let Some(o) = self.memo.origins.get(text) {
+            return Ok(o.clone());
+        }
+        let o = resolve(&self.tx, text)?;
+        self.memo.origins.insert(text.to_string(), o.clone());
+        Ok(o)
     }
 
     /// Stores a captured file by its SHA-256 (content-addressed, idempotent).
@@ -284,7 +372,7 @@ impl Tx<'_> {
 }
 
 /// 128 random bits as hex, from the OS.
-fn random_id() -> String {
+pub(crate) fn random_id() -> String {
     use std::io::Read;
     let mut buf = [0u8; 16];
     if std::fs::File::open("/dev/urandom")

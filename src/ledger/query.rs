@@ -248,20 +248,11 @@ pub fn events(conn: &Connection) -> Result<Vec<EventView>> {
     Ok(rows)
 }
 
-/// `slug` if such an event exists, or an input error naming `field`;
-/// cheaper than [`need_event`] when only existence matters.
-pub fn need_event_slug(conn: &Connection, field: &str, slug: &str) -> Result<String> {
-    let found: Option<String> = conn
-        .prepare_cached("SELECT slug FROM events WHERE slug = ?")?
-        .query_row([slug], |r| r.get(0))
-        .optional()?;
-    found.ok_or_else(|| {
-        Error::unknown(
-            &format!("event in {field}"),
-            slug,
-            "add it first with `tally event add`",
-        )
-    })
+/// Whether event `slug` exists, without reading its row.
+pub fn event_exists(conn: &Connection, slug: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM events WHERE slug = ?")?
+        .exists([slug])?)
 }
 
 pub fn need_event(conn: &Connection, field: &str, slug: &str) -> Result<EventView> {

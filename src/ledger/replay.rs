@@ -3,7 +3,8 @@
 
 use super::{SCHEMA, apply};
 use crate::error::{Error, Result};
-use crate::journal::Entry;
+use crate::journal::{Entry, Header, Op};
+use crate::model::Body;
 use rusqlite::Connection;
 
 /// A journal row exactly as stored, with its body text untouched.
@@ -20,6 +21,26 @@ pub struct StoredEntry {
 }
 
 impl StoredEntry {
+    /// The op and body, typed; an unknown op or a body that does not fit
+    /// it is an integrity error.
+    pub fn typed(&self) -> Result<(Header<'_>, Body)> {
+        let op = Op::parse(&self.op)
+            .ok_or_else(|| Error::Integrity(format!("entry {}: unknown op '{}'", self.seq, self.op)))?;
+        let body = Body::parse(op, &self.body).map_err(|e| {
+            Error::Integrity(format!(
+                "entry {} ({} {}): body does not fit the op: {e}",
+                self.seq, self.op, self.entity
+            ))
+        })?;
+        let header = Header {
+            seq: self.seq,
+            at: &self.at,
+            op,
+            entity: &self.entity,
+        };
+        Ok((header, body))
+    }
+
     /// The entry with its body parsed; a body that is not JSON is an integrity error.
     pub fn parse(&self) -> Result<Entry> {
         let body = serde_json::from_str(&self.body)
@@ -39,18 +60,31 @@ impl StoredEntry {
 
 /// Calls `f` on every entry with `seq <= upto` (all if `None`), in seq
 /// order, one row at a time.
-pub fn each_entry(conn: &Connection, upto: Option<i64>, mut f: impl FnMut(StoredEntry) -> Result<()>) -> Result<()> {
-    let mut stmt =
-        conn.prepare("SELECT seq, prev, at, author, op, entity, body, hash FROM journal WHERE seq <= ?1 ORDER BY seq")?;
+pub fn each_entry(conn: &Connection, upto: Option<i64>, f: impl FnMut(StoredEntry) -> Result<()>) -> Result<()> {
+    each_entry_in(conn, "main", upto, f)
+}
+
+/// [`each_entry`] over the journal of the attached database `schema`.
+pub fn each_entry_in(
+    conn: &Connection,
+    schema: &str,
+    upto: Option<i64>,
+    mut f: impl FnMut(StoredEntry) -> Result<()>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT seq, prev, at, author, op, entity, body, hash FROM {schema}.journal WHERE seq <= ?1 ORDER BY seq"
+    ))?;
     let mut rows = stmt.query([upto.unwrap_or(i64::MAX)])?;
     while let Some(r) = rows.next()? {
         // Columns are read as text whatever was stored, so that a forged
         // row of the wrong type is reported, not a crash.
         let text = |i: usize| -> rusqlite::Result<String> {
             Ok(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
-                    String::from_utf8_lossy(t).into_owned()
-                }
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => match std::str::from_utf8(t)
+                {
+                    Ok(s) => s.to_owned(),
+                    Err(_) => String::from_utf8_lossy(t).into_owned(),
+                },
                 rusqlite::types::ValueRef::Integer(i) => i.to_string(),
                 rusqlite::types::ValueRef::Real(x) => x.to_string(),
                 rusqlite::types::ValueRef::Null => String::new(),
@@ -82,7 +116,10 @@ pub fn scratch() -> Result<Connection> {
 pub fn state_at(conn: &Connection, upto: Option<i64>) -> Result<Connection> {
     let mut target = scratch()?;
     let tx = target.transaction()?;
-    each_entry(conn, upto, |stored| apply::apply(&tx, &stored.parse()?))?;
+    each_entry(conn, upto, |stored| {
+        let (header, body) = stored.typed()?;
+        apply::apply(&tx, &header, &body)
+    })?;
     tx.commit()?;
     Ok(target)
 }
