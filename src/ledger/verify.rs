@@ -12,7 +12,8 @@
 //!    names is present.
 //! 5. With a checkpoint, the entry at its seq still has its hash.
 
-use super::{SCHEMA, apply, replay};
+use super::replay::{self, StoredEntry};
+use super::{SCHEMA, apply};
 use crate::error::{Error, Result};
 use crate::journal::{self, GENESIS_PREV, Op};
 use crate::model::Body;
@@ -101,6 +102,14 @@ impl Problems {
             });
         }
     }
+    /// Adds `other`'s problems, in seq order with this list's, this list's
+    /// first where both name the same seq.
+    fn merge_by_seq(&mut self, other: Problems) {
+        self.0.extend(other.0);
+        self.0.sort_by_key(|p| p.seq);
+        self.0.truncate(MAX_PROBLEMS);
+    }
+
     fn table(&mut self, table: &str, what: impl Into<String>) {
         if self.0.len() < MAX_PROBLEMS {
             self.0.push(Problem {
@@ -119,78 +128,55 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     let snapshot = conn.unchecked_transaction()?;
     check_schema(conn, &replay::scratch()?, &mut problems)?;
 
-    // 2 + 3a: the chain, and the replay. A claim or report that is only
-    // ever added has the row `apply` would insert, so that row goes straight
-    // into the expected sum; everything else is replayed into a scratch
-    // database and summed from there.
+    // 2 + 3a: the chain on this thread, the replay on another, fed in
+    // batches. A claim or report that is only ever added has the row
+    // `apply` would insert, so that row goes straight into the expected
+    // sum; everything else is replayed into a scratch database and summed
+    // from there.
     let amended = amended_entities(conn)?;
-    let scratch = tables_only()?;
-    let mut expected = Sums::new();
+    let key = Sums::new_key();
     let (mut next, mut head, mut entries) = (1i64, Head::genesis(), 0i64);
-    scratch.execute_batch("BEGIN")?;
-    replay::each_entry(conn, None, |e| {
-        entries += 1;
-        if e.seq != next {
-            problems.at(
-                e.seq,
-                format!(
-                    "seq {} follows seq {}: entries are missing or out of order",
-                    e.seq,
-                    next - 1
-                ),
-            );
-        }
-        if e.prev != head.hash {
-            problems.at(e.seq, "prev is not the hash of the entry before it");
-        }
-        let recomputed = journal::entry_hash(e.seq, &e.prev, &e.at, &e.author, &e.op, &e.entity, &e.body);
-        if recomputed != e.hash {
-            problems.at(e.seq, "hash does not match the entry's content: the entry was edited");
-        }
-        if !journal::is_canonical(&e.body) {
-            match e.parse() {
-                Ok(_) => problems.at(e.seq, "body is not in canonical form"),
-                Err(err) => problems.at(e.seq, err.to_string()),
+    let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<StoredEntry>>(16);
+        let replayer = scope.spawn(|| replay_all(receive, &amended, key));
+        let mut batch = Vec::with_capacity(BATCH);
+        let streamed = replay::each_entry(conn, None, |e| {
+            entries += 1;
+            check_link(&e, next, &head.hash, &mut problems);
+            next = e.seq + 1;
+            head = Head {
+                seq: e.seq,
+                hash: e.hash.clone(),
+            };
+            batch.push(e);
+            if batch.len() == BATCH {
+                // A closed channel means the replayer failed: it says why.
+                let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
             }
+            Ok(())
+        });
+        let _ = send.send(batch);
+        drop(send);
+        // Meanwhile, the stored tables, in this thread's snapshot.
+        let mut stored = Sums::with_key(key);
+        for (table, _) in PROJECTIONS {
+            stored.add_table(conn, table)?;
         }
-        match e.typed() {
-            Ok((h, body)) => {
-                let direct = match (&body, amended.contains(h.entity)) {
-                    (Body::Report(b), false) if h.op == Op::ReportAdd => {
-                        Some(apply::report_row(&h, b).map(|row| expected.add("reports", &row)))
-                    }
-                    (Body::Claim(b), false) if h.op == Op::ClaimAdd => {
-                        Some(apply::claim_row(&h, b).map(|row| expected.add("claims", &row)))
-                    }
-                    _ => None,
-                };
-                let replayed = direct.unwrap_or_else(|| apply::apply(&scratch, &h, &body));
-                if let Err(err) = replayed {
-                    problems.at(e.seq, format!("cannot be replayed: {err}"));
-                }
-            }
-            Err(err) => problems.at(e.seq, err.to_string()),
-        }
-        next = e.seq + 1;
-        head = Head {
-            seq: e.seq,
-            hash: e.hash,
-        };
-        Ok(())
+        let (expected, replay_problems) = replayer
+            .join()
+            .map_err(|_| Error::Runtime("the replay thread failed".into()))??;
+        streamed?;
+        Ok((expected, replay_problems, stored))
     })?;
-    scratch.execute_batch("COMMIT")?;
+    problems.merge_by_seq(replay_problems);
 
     // 3b: stored projections against the replay, by their sums; a table
     // whose sums differ is compared row by row to name what changed.
-    let mut differing = Vec::new();
-    for (table, _) in PROJECTIONS {
-        expected.add_table(&scratch, table)?;
-        let mut stored = Sums::with_key(expected.key);
-        stored.add_table(conn, table)?;
-        if stored.of(table) != expected.of(table) {
-            differing.push(*table);
-        }
-    }
+    let differing: Vec<&str> = PROJECTIONS
+        .iter()
+        .map(|(t, _)| *t)
+        .filter(|t| stored.of(t) != expected.of(t))
+        .collect();
     if !differing.is_empty() {
         explain(path, &differing, &mut problems)?;
     }
@@ -234,6 +220,76 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
         checkpoint: against.map(|c| c.to_string()),
         problems,
     })
+}
+
+/// Entries handed to the replay thread at a time.
+const BATCH: usize = 512;
+
+/// Checks one entry's place in the chain: its seq, its link to the entry
+/// before, its hash and the canonical form of its body.
+fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
+    if e.seq != next {
+        problems.at(
+            e.seq,
+            format!(
+                "seq {} follows seq {}: entries are missing or out of order",
+                e.seq,
+                next - 1
+            ),
+        );
+    }
+    if e.prev != prev {
+        problems.at(e.seq, "prev is not the hash of the entry before it");
+    }
+    let recomputed = journal::entry_hash(e.seq, &e.prev, &e.at, &e.author, &e.op, &e.entity, &e.body);
+    if recomputed != e.hash {
+        problems.at(e.seq, "hash does not match the entry's content: the entry was edited");
+    }
+    if !journal::is_canonical(&e.body) {
+        match e.parse() {
+            Ok(_) => problems.at(e.seq, "body is not in canonical form"),
+            Err(err) => problems.at(e.seq, err.to_string()),
+        }
+    }
+}
+
+/// The replay thread: the expected sums of every projection table, and
+/// the entries that could not be replayed.
+fn replay_all(
+    batches: std::sync::mpsc::Receiver<Vec<StoredEntry>>,
+    amended: &HashSet<String>,
+    key: [u8; 32],
+) -> Result<(Sums, Problems)> {
+    let scratch = tables_only()?;
+    let mut expected = Sums::with_key(key);
+    let mut problems = Problems(Vec::new());
+    scratch.execute_batch("BEGIN")?;
+    for e in batches.iter().flatten() {
+        let (h, body) = match e.typed() {
+            Ok(typed) => typed,
+            Err(err) => {
+                problems.at(e.seq, err.to_string());
+                continue;
+            }
+        };
+        let replayed = match (&body, amended.contains(h.entity)) {
+            (Body::Report(b), false) if h.op == Op::ReportAdd => {
+                apply::report_row(&h, b).map(|row| expected.add("reports", &row))
+            }
+            (Body::Claim(b), false) if h.op == Op::ClaimAdd => {
+                apply::claim_row(&h, b).map(|row| expected.add("claims", &row))
+            }
+            _ => apply::apply(&scratch, &h, &body),
+        };
+        if let Err(err) = replayed {
+            problems.at(e.seq, format!("cannot be replayed: {err}"));
+        }
+    }
+    scratch.execute_batch("COMMIT")?;
+    for (table, _) in PROJECTIONS {
+        expected.add_table(&scratch, table)?;
+    }
+    Ok((expected, problems))
 }
 
 /// Entities with more than one journal entry: amended, retracted, or added
@@ -290,10 +346,8 @@ struct Sums {
 }
 
 impl Sums {
-    fn new() -> Sums {
-        let mut key = [0u8; 32];
-        key.copy_from_slice(&Sha256::digest(super::random_id().as_bytes()));
-        Sums::with_key(key)
+    fn new_key() -> [u8; 32] {
+        Sha256::digest(super::random_id().as_bytes()).into()
     }
 
     fn with_key(key: [u8; 32]) -> Sums {
