@@ -319,26 +319,15 @@ fn key_order(a: &[u8], b: &[u8]) -> Option<std::cmp::Ordering> {
 }
 
 /// The canonical text that an entry's hash covers, as UTF-8 bytes.
+#[cfg(test)]
 fn hashed_text(seq: i64, prev: &str, at: &str, author: &str, op: &str, entity: &str, body: &str) -> Vec<u8> {
-    // Keys in JCS order: at, author, body, entity, op, prev, seq.
     let mut out = Vec::with_capacity(body.len() + 256);
-    let field = |out: &mut Vec<u8>, key: &[u8], value: &str| {
-        out.extend_from_slice(key);
-        // serde_json escapes strings exactly as JCS requires.
-        let _ = serde_json::to_writer(&mut *out, value);
-    };
-    field(&mut out, b"{\"at\":", at);
-    field(&mut out, b",\"author\":", author);
-    out.extend_from_slice(b",\"body\":");
-    out.extend_from_slice(body.as_bytes());
-    field(&mut out, b",\"entity\":", entity);
-    field(&mut out, b",\"op\":", op);
-    field(&mut out, b",\"prev\":", prev);
-    out.extend_from_slice(format!(",\"seq\":{seq}}}").as_bytes());
+    write_hashed(&mut out, seq, prev, at, author, op, entity, body);
     out
 }
 
-/// The hash of an entry whose body is already in canonical form.
+/// The hash of an entry whose body is already in canonical form: the
+/// SHA-256 of [`hashed_text`], fed to the hasher piece by piece.
 pub fn entry_hash(
     seq: i64,
     prev: &str,
@@ -348,7 +337,50 @@ pub fn entry_hash(
     entity: &str,
     canonical_body: &str,
 ) -> String {
-    sha256_hex(&hashed_text(seq, prev, at, author, op, entity, canonical_body))
+    let mut h = HashWriter(Sha256::new());
+    write_hashed(&mut h, seq, prev, at, author, op, entity, canonical_body);
+    hex(&h.0.finalize())
+}
+
+/// Writes the canonical entry; keys in JCS order: at, author, body,
+/// entity, op, prev, seq.
+#[allow(clippy::too_many_arguments)]
+fn write_hashed(
+    out: &mut impl std::io::Write,
+    seq: i64,
+    prev: &str,
+    at: &str,
+    author: &str,
+    op: &str,
+    entity: &str,
+    body: &str,
+) {
+    fn field(out: &mut impl std::io::Write, key: &[u8], value: &str) {
+        let _ = out.write_all(key);
+        // serde_json escapes strings exactly as JCS requires.
+        let _ = serde_json::to_writer(&mut *out, value);
+    }
+    field(out, b"{\"at\":", at);
+    field(out, b",\"author\":", author);
+    let _ = out.write_all(b",\"body\":");
+    let _ = out.write_all(body.as_bytes());
+    field(out, b",\"entity\":", entity);
+    field(out, b",\"op\":", op);
+    field(out, b",\"prev\":", prev);
+    let _ = write!(out, ",\"seq\":{seq}}}");
+}
+
+/// Lets serde_json write straight into a hasher.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Lowercase hex SHA-256 of `bytes`.
@@ -358,12 +390,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        s.push(DIGITS[(b >> 4) as usize] as char);
-        s.push(DIGITS[(b & 15) as usize] as char);
-    }
-    s
+    let out: Vec<u8> = bytes
+        .iter()
+        .flat_map(|b| [DIGITS[(b >> 4) as usize], DIGITS[(b & 15) as usize]])
+        .collect();
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@
 //!    names is present.
 //! 5. With a checkpoint, the entry at its seq still has its hash.
 
-use super::replay::{self, StoredEntry};
+use super::replay::{self, Batch, StoredEntry};
 use super::{SCHEMA, apply};
 use crate::error::{Error, Result};
 use crate::journal::{self, GENESIS_PREV, Op};
@@ -137,21 +137,21 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     let key = Sums::new_key();
     let (mut next, mut head, mut entries) = (1i64, Head::genesis(), 0i64);
     let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
-        let (send, receive) = std::sync::mpsc::sync_channel::<Vec<StoredEntry>>(16);
+        let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(16);
         let replayer = scope.spawn(|| replay_all(receive, &amended, key));
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Batch::default();
         let streamed = replay::each_entry(conn, None, |e| {
             entries += 1;
             check_link(&e, next, &head.hash, &mut problems);
             next = e.seq + 1;
             head = Head {
                 seq: e.seq,
-                hash: e.hash.clone(),
+                hash: e.hash.to_string(),
             };
-            batch.push(e);
+            batch.push(&e);
             if batch.len() == BATCH {
                 // A closed channel means the replayer failed: it says why.
-                let _ = send.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                let _ = send.send(std::mem::take(&mut batch));
             }
             Ok(())
         });
@@ -226,7 +226,7 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
 const BATCH: usize = 512;
 
 /// Checks one entry's place in the chain: its seq, its link to the entry
-/// before, its hash and the canonical form of its body.
+/// before and its hash.
 fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
     if e.seq != next {
         problems.at(
@@ -245,18 +245,13 @@ fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
     if recomputed != e.hash {
         problems.at(e.seq, "hash does not match the entry's content: the entry was edited");
     }
-    if !journal::is_canonical(&e.body) {
-        match e.parse() {
-            Ok(_) => problems.at(e.seq, "body is not in canonical form"),
-            Err(err) => problems.at(e.seq, err.to_string()),
-        }
-    }
 }
 
-/// The replay thread: the expected sums of every projection table, and
-/// the entries that could not be replayed.
+/// The replay thread: checks each body's canonical form, and returns the
+/// expected sums of every projection table and the entries that are not
+/// canonical or could not be replayed.
 fn replay_all(
-    batches: std::sync::mpsc::Receiver<Vec<StoredEntry>>,
+    batches: std::sync::mpsc::Receiver<Batch>,
     amended: &HashSet<String>,
     key: [u8; 32],
 ) -> Result<(Sums, Problems)> {
@@ -264,25 +259,33 @@ fn replay_all(
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
     scratch.execute_batch("BEGIN")?;
-    for e in batches.iter().flatten() {
-        let (h, body) = match e.typed() {
-            Ok(typed) => typed,
-            Err(err) => {
-                problems.at(e.seq, err.to_string());
-                continue;
+    for batch in batches {
+        for e in batch.iter() {
+            if !journal::is_canonical(&e.body) {
+                match e.parse() {
+                    Ok(_) => problems.at(e.seq, "body is not in canonical form"),
+                    Err(err) => problems.at(e.seq, err.to_string()),
+                }
             }
-        };
-        let replayed = match (&body, amended.contains(h.entity)) {
-            (Body::Report(b), false) if h.op == Op::ReportAdd => {
-                apply::report_row(&h, b).map(|row| expected.add("reports", &row))
+            let (h, body) = match e.typed() {
+                Ok(typed) => typed,
+                Err(err) => {
+                    problems.at(e.seq, err.to_string());
+                    continue;
+                }
+            };
+            let replayed = match (&body, amended.contains(h.entity)) {
+                (Body::Report(b), false) if h.op == Op::ReportAdd => {
+                    apply::report_row(&h, b).map(|row| expected.add("reports", &row))
+                }
+                (Body::Claim(b), false) if h.op == Op::ClaimAdd => {
+                    apply::claim_row(&h, b).map(|row| expected.add("claims", &row))
+                }
+                _ => apply::apply(&scratch, &h, &body),
+            };
+            if let Err(err) = replayed {
+                problems.at(e.seq, format!("cannot be replayed: {err}"));
             }
-            (Body::Claim(b), false) if h.op == Op::ClaimAdd => {
-                apply::claim_row(&h, b).map(|row| expected.add("claims", &row))
-            }
-            _ => apply::apply(&scratch, &h, &body),
-        };
-        if let Err(err) = replayed {
-            problems.at(e.seq, format!("cannot be replayed: {err}"));
         }
     }
     scratch.execute_batch("COMMIT")?;
