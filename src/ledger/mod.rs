@@ -234,7 +234,9 @@ pub struct Tx<'c> {
 /// Answers to lookups that one transaction repeats (an import resolves the
 /// same event, report and origin for many claims). Only answers that the
 /// transaction's own appends cannot change are kept, and [`Memo::appended`]
-/// drops or updates the rest as entries land.
+/// drops or updates the rest as entries land. Each map is emptied when it
+/// reaches [`Memo::MAX`] entries, so memory stays flat however long the
+/// import.
 #[derive(Default)]
 struct Memo {
     /// Events known to exist; events are never removed.
@@ -249,6 +251,15 @@ struct Memo {
 }
 
 impl Memo {
+    const MAX: usize = 4096;
+
+    /// Room for one more answer in `map`.
+    fn room<K, V>(map: &mut HashMap<K, V>) {
+        if map.len() >= Memo::MAX {
+            map.clear();
+        }
+    }
+
     fn appended(&mut self, op: Op, entity: &str) {
         let table = match op {
             Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => {
@@ -324,6 +335,9 @@ impl Tx<'_> {
         }
         let found = query::event_exists(&self.tx, slug)?;
         if found {
+            if self.memo.events.len() >= Memo::MAX {
+                self.memo.events.clear();
+            }
             self.memo.events.insert(slug.to_string());
         }
         Ok(found)
@@ -336,6 +350,7 @@ impl Tx<'_> {
         }
         let found = query::report_source(&self.tx, id)?;
         if let Some(s) = &found {
+            Memo::room(&mut self.memo.report_sources);
             self.memo.report_sources.insert(id.to_string(), s.clone());
         }
         Ok(found)
@@ -358,6 +373,7 @@ impl Tx<'_> {
             return Ok(o.clone());
         }
         let o = resolve(&self.tx, text)?;
+        Memo::room(&mut self.memo.origins);
         self.memo.origins.insert(text.to_string(), o.clone());
         Ok(o)
     }
