@@ -67,8 +67,8 @@ pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnM
         if text.is_empty() {
             continue;
         }
-        let record: Record =
-            serde_json::from_str(text).map_err(|e| Error::Invalid(format!("line {lineno}: {}", json_error(&e))))?;
+        let record: Record = serde_json::from_str(text)
+            .map_err(|e| Error::Invalid(format!("line {lineno}: {}", json_error(text, &e))))?;
         done.lines += 1;
         let written = apply_record(tx, &record, at, &mut done).map_err(at_line)?;
         done.entries += written;
@@ -82,14 +82,50 @@ pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnM
     Ok(done)
 }
 
-fn json_error(e: &serde_json::Error) -> String {
+/// One sentence for a line that does not fit the record shapes, naming
+/// the field where the line is an object with a known "type".
+fn json_error(text: &str, e: &serde_json::Error) -> String {
     let msg = e.to_string();
     // serde_json appends " at line 1 column N"; the column is what helps.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text)
+        && !v.is_object()
+    {
+        return "expected a JSON object with a \"type\", such as {\"type\":\"source\",\"slug\":\"ap\",…}".into();
+    }
     if msg.contains("missing field `type`") || msg.contains("unknown variant") {
-        format!("{msg}; \"type\" must be one of source, actor, event, report, claim, decision")
-    } else {
-        format!("{msg} (column {})", e.column())
+        return format!("{msg}; \"type\" must be one of source, actor, event, report, claim, decision");
+    }
+    match field_of_error(text) {
+        Some(field) => format!("field \"{field}\": {msg}"),
+        None if e.is_data() => msg,
+        None => format!("{msg} (column {})", e.column()),
+    }
+}
+
+/// The path of the field that a line's record cannot take, found by
+/// reading the line again as its "type"'s input struct (a tagged enum
+/// does not say where it failed).
+fn field_of_error(text: &str) -> Option<String> {
+    fn path<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<String> {
+        let err = serde_path_to_error::deserialize::<_, T>(v).err()?;
+        Some(err.path().to_string()).filter(|p| p != "." && p != "?")
+    }
+    let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let kind = v.as_object_mut()?.remove("type")?;
+    match kind.as_str()? {
+        "source" => path::<SourceInput>(v),
+        "actor" => path::<ActorInput>(v),
+        "event" => path::<EventInput>(v),
+        "report" => {
+            // The nested fields are flattened, which hides them from the
+            // path: read them as the report input they are.
+            v.as_object_mut()?.remove("event");
+            path::<ReportInput>(v)
+        }
+        "claim" => path::<ClaimInput>(v),
+        "decision" => path::<DecisionInput>(v),
+        _ => None,
     }
 }
 

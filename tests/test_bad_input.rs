@@ -441,8 +441,18 @@ fn import_errors_name_the_line_and_write_nothing() {
         ),
         ("", "no records"),
         ("\n\n", "no records"),
-        ("[1,2,3]\n", "line 1"),
+        ("[1,2,3]\n", "JSON object"),
         ("\u{feff}garbage\n", "line 1"),
+        // Type errors name the field, nested ones by their path.
+        (
+            "{\"type\":\"decision\",\"event\":\"almoustarat\",\"kind\":\"killed\",\"value\":1e30,\"reason\":\"r\"}\n",
+            "field \"value\"",
+        ),
+        (
+            "{\"type\":\"report\",\"source\":\"ap\",\"claims\":[{\"kind\":\"killed\",\"count\":\"7\",\"low\":\"x\"}]}\n",
+            "field \"claims[0].low\"",
+        ),
+        ("{\"type\":\"source\",\"slug\":7,\"name\":\"X\"}\n", "field \"slug\""),
     ];
     for (content, needle) in cases {
         let file = env.dir.path().join("bad.ndjson");
@@ -451,6 +461,8 @@ fn import_errors_name_the_line_and_write_nothing() {
         assert!(err.contains(needle), "{content:?}: {err}");
         assert_eq!(env.head(), head, "{content:?}");
     }
+    let err = env.fails(&["import", env.dir.path().to_str().unwrap()], 2);
+    assert!(err.contains("is a directory"), "{err}");
     let file = env.dir.path().join("binary.ndjson");
     std::fs::write(&file, [0xff, 0xfe, 0x00, 0x01, b'\n']).unwrap();
     assert!(env.fails(&["import", file.to_str().unwrap()], 2).contains("UTF-8"));

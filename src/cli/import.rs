@@ -1,6 +1,6 @@
 use super::Ctx;
 use crate::bulk;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
 
@@ -22,8 +22,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let (reader, size): (Box<dyn BufRead>, u64) = if args.file.as_os_str() == "-" {
         (Box::new(BufReader::new(std::io::stdin().lock())), 0)
     } else {
-        let file = std::fs::File::open(&args.file)
-            .map_err(|e| Error::Invalid(format!("cannot read import file '{}': {e}", args.file.display())))?;
+        let file = super::open_file("import file", &args.file)?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         (Box::new(BufReader::with_capacity(1 << 16, file)), size)
     };
