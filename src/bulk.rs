@@ -283,3 +283,115 @@ pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
     }
     Ok(records.len() as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::{Ledger, Stamp};
+    use proptest::prelude::*;
+
+    /// A ledger with a source, an event and an actor for records to name.
+    fn ledger() -> (tempfile::TempDir, Ledger, Stamp) {
+        let dir = tempfile::tempdir().unwrap();
+        let stamp = Stamp {
+            author: "fuzz".into(),
+            at: "2017-05-09T14:03:00Z".into(),
+        };
+        let (mut ledger, _) = Ledger::create(&dir.path().join("t.db"), &stamp, false).unwrap();
+        let setup = concat!(
+            r#"{"type":"source","slug":"ap","name":"AP"}"#,
+            "\n",
+            r#"{"type":"event","slug":"e1","title":"T","date":"2017-05-07"}"#,
+            "\n",
+            r#"{"type":"actor","slug":"jnim","name":"JNIM","aliases":["GSIM"]}"#,
+        );
+        ledger
+            .write(&stamp, |tx| import(tx, setup.as_bytes(), &stamp.at, |_| {}))
+            .unwrap();
+        (dir, ledger, stamp)
+    }
+
+    /// Record-shaped lines with hostile values, whole or cut short.
+    fn line() -> impl Strategy<Value = String> {
+        let value = prop_oneof![
+            "\\PC{0,12}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+            Just("null".to_string()),
+            Just("1e999".to_string()),
+            Just("-9223372036854775809".to_string()),
+            Just("[]".to_string()),
+            Just("{}".to_string()),
+            (-1000i64..1000).prop_map(|i| i.to_string()),
+            Just("\"at least seven\"".to_string()),
+            Just("\"e1\"".to_string()),
+            Just("\"r1\"".to_string()),
+        ];
+        let key = prop_oneof![
+            Just("type"),
+            Just("slug"),
+            Just("name"),
+            Just("source"),
+            Just("event"),
+            Just("kind"),
+            Just("count"),
+            Just("low"),
+            Just("high"),
+            Just("actor"),
+            Just("stance"),
+            Just("value"),
+            Just("reason"),
+            Just("date"),
+            Just("title"),
+            Just("report"),
+            Just("aliases"),
+            Just("claims"),
+        ];
+        let kind = prop_oneof![
+            Just("source"),
+            Just("actor"),
+            Just("event"),
+            Just("report"),
+            Just("claim"),
+            Just("decision"),
+        ];
+        (
+            kind,
+            proptest::collection::vec((key, value), 0..6),
+            any::<prop::sample::Index>(),
+            any::<bool>(),
+        )
+            .prop_map(|(kind, fields, cut, whole)| {
+                let mut line = format!("{{\"type\":\"{kind}\"");
+                for (k, v) in fields {
+                    line.push_str(&format!(",\"{k}\":{v}"));
+                }
+                line.push('}');
+                if !whole {
+                    let at = cut.index(line.len() + 1);
+                    let at = (0..=at).rev().find(|i| line.is_char_boundary(*i)).unwrap_or(0);
+                    line.truncate(at);
+                }
+                line
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any lines: the import lands whole, or is refused as bad input
+        /// naming a line, and then writes nothing.
+        #[test]
+        fn import_is_whole_or_refused_by_line(lines in proptest::collection::vec(line(), 1..5)) {
+            let (_dir, mut ledger, stamp) = ledger();
+            let before = ledger.head().unwrap();
+            let text = lines.join("\n");
+            match ledger.write(&stamp, |tx| import(tx, text.as_bytes(), &stamp.at, |_| {})) {
+                Ok(done) => prop_assert_eq!(ledger.head().unwrap().seq, before.seq + done.entries as i64),
+                Err(Error::Invalid(msg)) => {
+                    prop_assert!(msg.starts_with("line ") || msg.contains("no records"), "{}", msg);
+                    prop_assert_eq!(ledger.head().unwrap(), before);
+                }
+                Err(e) => prop_assert!(false, "{text:?} is not an input error: {e}"),
+            }
+        }
+    }
+}

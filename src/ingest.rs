@@ -1096,6 +1096,26 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
         assert_eq!(fix_typo("Malian"), "Malian");
     }
 
+    /// The kept corpus of odd bulletins (tests/fixtures/corpus/ingest):
+    /// every proposal quotes the item's own text and has an ordered
+    /// interval.
+    #[test]
+    fn corpus_bulletins_give_grounded_proposals() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/ingest");
+        let mut files = 0;
+        for f in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+            for item in parse(&text, Some(2017)) {
+                for c in &item.claims {
+                    assert!(item.text.contains(&c.quote) || item.title.contains(&c.quote), "{c:?}");
+                    assert!(c.high.is_none_or(|h| c.low.is_some_and(|l| l <= h)), "{c:?}");
+                }
+            }
+            files += 1;
+        }
+        assert!(files >= 6);
+    }
+
     proptest! {
         #[test]
         fn never_panics(s in "\\PC{0,300}") {

@@ -569,6 +569,29 @@ mod tests {
         assert_eq!(with_overrides(None, None, None).unwrap_err().0, "--count");
     }
 
+    /// The kept corpus of hostile and edge phrases (tests/fixtures/corpus):
+    /// each reads as an ordered interval or is refused with the accepted
+    /// forms or the size limit.
+    #[test]
+    fn corpus_phrases_read_or_are_refused_with_the_forms() {
+        let corpus = include_str!("../tests/fixtures/corpus/quantity.txt");
+        let (mut read, mut refused) = (0, 0);
+        for phrase in corpus.lines() {
+            match parse(phrase) {
+                Ok(q) => {
+                    assert!(q.low >= 0 && q.high.is_none_or(|h| h >= q.low), "{phrase:?}: {q:?}");
+                    read += 1;
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    assert!(msg.contains("at least") || msg.contains("above"), "{phrase:?}: {msg}");
+                    refused += 1;
+                }
+            }
+        }
+        assert!(read >= 40 && refused >= 5, "read {read}, refused {refused}");
+    }
+
     proptest! {
         #[test]
         fn never_panics_and_intervals_are_ordered(s in "\\PC{0,40}") {

@@ -468,3 +468,34 @@ fn import_errors_name_the_line_and_write_nothing() {
     assert!(env.fails(&["import", file.to_str().unwrap()], 2).contains("UTF-8"));
     assert_eq!(env.head(), head);
 }
+
+/// The kept corpus of hostile import files (tests/fixtures/corpus/ndjson):
+/// each lands whole and verifies, or is refused with exit 2 naming its line
+/// and writes nothing.
+#[test]
+fn corpus_import_files_land_whole_or_not_at_all() {
+    let env = TestEnv::scenario();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/ndjson");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|f| f.unwrap().path()).collect();
+    files.sort();
+    let (mut landed, mut refused) = (0, 0);
+    for file in &files {
+        let head = env.head();
+        let out = env.run(&["import", file.to_str().unwrap()]);
+        match out.code {
+            0 => landed += 1,
+            2 => {
+                assert!(
+                    out.stderr.contains("line ") || out.stderr.contains("no records"),
+                    "{file:?}: {}",
+                    out.stderr
+                );
+                assert_eq!(env.head(), head, "{file:?}");
+                refused += 1;
+            }
+            code => panic!("{file:?}: exit {code}: {}", out.stderr),
+        }
+    }
+    assert!(refused >= 20 && landed >= 1, "landed {landed}, refused {refused}");
+    env.ok(&["verify"]);
+}
