@@ -375,7 +375,10 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        // Each case is a ledger file: 64 by default, PROPTEST_CASES to fuzz.
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(64)
+        ))]
 
         /// Any lines: the import lands whole, or is refused as bad input
         /// naming a line, and then writes nothing.

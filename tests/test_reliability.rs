@@ -46,6 +46,14 @@ fn concurrent_writers_never_fork_the_chain() {
             ],
         ));
     }
+    // Verify, meanwhile, reads one snapshot: appends landing while it runs
+    // are no reason to cry tampering.
+    let mut verified = 0;
+    while verified < 5 || children.iter_mut().any(|c| c.try_wait().unwrap().is_none()) {
+        let v = env.json(&["verify"]);
+        assert_eq!(v["ok"], true, "verify during appends: {v}");
+        verified += 1;
+    }
     let mut ok = 0;
     for c in children {
         let out = c.wait_with_output().unwrap();
