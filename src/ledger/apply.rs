@@ -24,9 +24,9 @@ pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
         (Op::SourceAdd | Op::SourceAmend, Body::Source(b)) => source(conn, h, b)?,
         (Op::ActorAdd | Op::ActorAmend, Body::Actor(b)) => actor(conn, h, b)?,
         (Op::EventAdd | Op::EventAmend, Body::Event(b)) => event(conn, h, b)?,
-        (Op::ReportAdd, Body::Report(b)) => insert(conn, h, "reports", &report_row(h, b)?)?,
+        (Op::ReportAdd, Body::Report(b)) => insert(conn, h, INSERT_REPORT, &report_row(h, b)?)?,
         (Op::ReportAmend, Body::Report(b)) => amend_report(conn, h, b)?,
-        (Op::ClaimAdd, Body::Claim(b)) => insert(conn, h, "claims", &claim_row(h, b)?)?,
+        (Op::ClaimAdd, Body::Claim(b)) => insert(conn, h, INSERT_CLAIM, &claim_row(h, b)?)?,
         (Op::ClaimAmend, Body::Claim(b)) => amend_claim(conn, h, b)?,
         (Op::ClaimRetract, Body::Retract(b)) => retract(conn, h, b)?,
         (Op::DecisionAdd, Body::Decision(b)) => decision(conn, h, b)?,
@@ -86,13 +86,16 @@ fn owned(s: String) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(Value::Text(s))
 }
 
-/// Inserts a whole row into `table`.
-fn insert(conn: &Connection, h: &Header, table: &str, row: &Row) -> Result<usize> {
-    let marks = vec!["?"; row.len()].join(", ");
-    conn.prepare_cached(&format!("INSERT INTO {table} VALUES ({marks})"))?
+/// Inserts a whole row with `sql`, one of the statements below.
+fn insert(conn: &Connection, h: &Header, sql: &str, row: &Row) -> Result<usize> {
+    conn.prepare_cached(sql)?
         .execute(params_from_iter(row.iter()))
         .map_err(sql_err(h))
 }
+
+const INSERT_REPORT: &str = "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_CLAIM: &str =
+    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 /// The `reports` row that `report.add` creates.
 pub fn report_row<'a>(h: &Header<'a>, b: &'a ReportBody) -> Result<Row<'a>> {
