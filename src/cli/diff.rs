@@ -386,12 +386,17 @@ fn ledger_diff(conn: &Connection, from: &str, to: Option<&str>) -> Result<Ledger
         replayed = replay::state_at(conn, Some(to_seq))?;
         &replayed
     };
-    // Each entity touched in the range, once, with the last op on it.
+    // Each entity touched in the range, once, in the order first touched,
+    // with the last op on it.
     let mut touched: Vec<(String, String)> = Vec::new();
+    let mut position: std::collections::HashMap<String, usize> = Default::default();
     for e in query::entries_between(conn, from_seq, to_seq)? {
-        match touched.iter_mut().find(|(id, _)| *id == e.entity) {
-            Some(t) => t.1 = e.op,
-            None => touched.push((e.entity, e.op)),
+        match position.get(&e.entity) {
+            Some(&i) => touched[i].1 = e.op,
+            None => {
+                position.insert(e.entity.clone(), touched.len());
+                touched.push((e.entity, e.op));
+            }
         }
     }
     let mut changes = Vec::new();

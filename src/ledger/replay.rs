@@ -162,9 +162,12 @@ impl Batch {
     }
 }
 
-/// A scratch database with the ledger schema and no entries.
+/// A scratch database with the ledger schema and no entries: a private
+/// temporary file that SQLite deletes on close, so that rebuilding a large
+/// ledger's past costs disk, not memory.
 pub fn scratch() -> Result<Connection> {
-    let conn = Connection::open_in_memory()?;
+    let conn = Connection::open("")?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
     conn.execute_batch(SCHEMA)?;
     Ok(conn)
 }
