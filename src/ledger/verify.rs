@@ -21,7 +21,7 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Projection tables and their keys, in the order they are compared.
@@ -250,11 +250,7 @@ fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
 /// The replay thread: checks each body's canonical form, and returns the
 /// expected sums of every projection table and the entries that are not
 /// canonical or could not be replayed.
-fn replay_all(
-    batches: std::sync::mpsc::Receiver<Batch>,
-    amended: &HashSet<String>,
-    key: [u8; 32],
-) -> Result<(Sums, Problems)> {
+fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key: [u8; 32]) -> Result<(Sums, Problems)> {
     let scratch = tables_only()?;
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
@@ -298,10 +294,52 @@ fn replay_all(
 /// Entities with more than one journal entry: amended, retracted, or added
 /// twice. Read from the `(entity, seq)` index; an index that lies makes the
 /// sums disagree, which is reported.
-fn amended_entities(conn: &Connection) -> Result<HashSet<String>> {
+fn amended_entities(conn: &Connection) -> Result<Amended> {
+    let mut amended = Amended::new();
     let mut stmt = conn.prepare("SELECT entity FROM journal GROUP BY entity HAVING count(*) > 1")?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if let rusqlite::types::ValueRef::Text(t) = r.get_ref(0)? {
+            amended.insert(t);
+        }
+    }
+    Ok(amended)
+}
+
+/// A set of entities kept as a fixed bitmap of their hashes, so that its
+/// memory does not grow with the ledger. A collision only makes an
+/// add-only entity look amended, which sends it through the replay: slower
+/// for that one entity, the same row in the end.
+struct Amended {
+    bits: Vec<u64>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+impl Amended {
+    /// 2^26 bits, 8 MiB of address space, touched only where bits are set.
+    const WORDS: usize = 1 << 20;
+
+    fn new() -> Amended {
+        Amended {
+            bits: vec![0; Self::WORDS],
+            hasher: Default::default(),
+        }
+    }
+
+    fn slot(&self, entity: &[u8]) -> (usize, u64) {
+        let h = std::hash::BuildHasher::hash_one(&self.hasher, entity) as usize;
+        ((h / 64) % Self::WORDS, 1 << (h % 64))
+    }
+
+    fn insert(&mut self, entity: &[u8]) {
+        let (word, bit) = self.slot(entity);
+        self.bits[word] |= bit;
+    }
+
+    fn contains(&self, entity: &str) -> bool {
+        let (word, bit) = self.slot(entity.as_bytes());
+        self.bits[word] & bit != 0
+    }
 }
 
 /// A private temporary database on disk with the ledger's tables but not
