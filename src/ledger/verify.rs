@@ -136,9 +136,12 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     let amended = amended_entities(conn)?;
     let key = Sums::new_key();
     let (mut next, mut head, mut entries) = (1i64, Head::genesis(), 0i64);
+    let snapshot_head = super::head_of(conn)?;
     let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(16);
         let replayer = scope.spawn(|| replay_all(receive, &amended, key));
+        // The stored tables are summed alongside, on a third thread.
+        let summer = scope.spawn(|| stored_sums(path, &snapshot_head, key));
         let mut batch = Batch::default();
         let streamed = replay::each_entry(conn, None, |e| {
             entries += 1;
@@ -157,11 +160,17 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
         });
         let _ = send.send(batch);
         drop(send);
-        // Meanwhile, the stored tables, in this thread's snapshot.
-        let mut stored = Sums::with_key(key);
-        for (table, _) in PROJECTIONS {
-            stored.add_table(conn, table)?;
-        }
+        let stored = match summer.join() {
+            Ok(Ok(Some(sums))) => sums,
+            // Another snapshot, or no connection: sum them here, in this one.
+            _ => {
+                let mut sums = Sums::with_key(key);
+                for (table, _) in PROJECTIONS {
+                    sums.add_table(conn, table)?;
+                }
+                sums
+            }
+        };
         let (expected, replay_problems) = replayer
             .join()
             .map_err(|_| Error::Runtime("the replay thread failed".into()))??;
@@ -289,6 +298,27 @@ fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key:
         expected.add_table(&scratch, table)?;
     }
     Ok((expected, problems))
+}
+
+/// The sums of the stored tables, read through a connection of their own,
+/// or `None` if its snapshot is not the one verify checks (an append landed
+/// in between): a ledger whose journal ends at the same entry has the same
+/// projections, since both are written in the same transaction.
+fn stored_sums(path: &Path, head: &super::Head, key: [u8; 32]) -> Result<Option<Sums>> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let snapshot = conn.unchecked_transaction()?;
+    if super::head_of(&conn)? != *head {
+        return Ok(None);
+    }
+    let mut sums = Sums::with_key(key);
+    for (table, _) in PROJECTIONS {
+        sums.add_table(&conn, table)?;
+    }
+    drop(snapshot);
+    Ok(Some(sums))
 }
 
 /// Entities with more than one journal entry: amended, retracted, or added
