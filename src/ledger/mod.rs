@@ -69,6 +69,16 @@ pub struct Head {
     pub hash: String,
 }
 
+impl Head {
+    /// The head of an empty journal: what the first entry's `prev` names.
+    pub fn genesis() -> Head {
+        Head {
+            seq: 0,
+            hash: GENESIS_PREV.to_string(),
+        }
+    }
+}
+
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // Without recursive triggers, INSERT OR REPLACE deletes without firing
@@ -217,10 +227,7 @@ pub(crate) fn head_of(conn: &Connection) -> Result<Head> {
             },
         )
         .optional()?;
-    Ok(head.unwrap_or(Head {
-        seq: 0,
-        hash: GENESIS_PREV.to_string(),
-    }))
+    Ok(head.unwrap_or_else(Head::genesis))
 }
 
 /// A write transaction in progress.

@@ -5,17 +5,20 @@
 //! 2. The journal, streamed in seq order: seq has no gaps, each `prev` is
 //!    the previous hash, each body is in canonical form, each hash is the
 //!    SHA-256 of its canonical entry.
-//! 3. The journal is replayed into a scratch database with the same
-//!    `apply` as live appends, and every projection table is compared with
-//!    the stored one, row by row and column by column.
+//! 3. The projections are rebuilt from the journal: a claim or report that
+//!    is only ever added straight from its entry (the row `apply` inserts),
+//!    everything else by replaying it with the same `apply` as live appends
+//!    into a scratch database. Each table is compared with the stored one
+//!    by keyed sums of its rows; a table whose sums differ is replayed in
+//!    full and compared row by row and column by column, to name the change.
 //! 4. Every blob matches its SHA-256, and every captured file a report
 //!    names is present.
 //! 5. With a checkpoint, the entry at its seq still has its hash.
 
 use super::replay::{self, Batch, StoredEntry};
-use super::{SCHEMA, apply};
+use super::{Head, SCHEMA, apply};
 use crate::error::{Error, Result};
-use crate::journal::{self, GENESIS_PREV, Op};
+use crate::journal::{self, Op};
 use crate::model::Body;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
@@ -304,7 +307,7 @@ fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key:
 /// or `None` if its snapshot is not the one verify checks (an append landed
 /// in between): a ledger whose journal ends at the same entry has the same
 /// projections, since both are written in the same transaction.
-fn stored_sums(path: &Path, head: &super::Head, key: [u8; 32]) -> Result<Option<Sums>> {
+fn stored_sums(path: &Path, head: &Head, key: [u8; 32]) -> Result<Option<Sums>> {
     let conn = Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -482,20 +485,6 @@ impl Sums {
             self.add_values(table, (0..n).map(|i| r.get_ref_unwrap(i)));
         }
         Ok(())
-    }
-}
-
-struct Head {
-    seq: i64,
-    hash: String,
-}
-
-impl Head {
-    fn genesis() -> Head {
-        Head {
-            seq: 0,
-            hash: GENESIS_PREV.to_string(),
-        }
     }
 }
 
