@@ -318,16 +318,9 @@ fn key_order(a: &[u8], b: &[u8]) -> Option<std::cmp::Ordering> {
     Some(a.cmp(&b))
 }
 
-/// The canonical text that an entry's hash covers, as UTF-8 bytes.
-#[cfg(test)]
-fn hashed_text(seq: i64, prev: &str, at: &str, author: &str, op: &str, entity: &str, body: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(body.len() + 256);
-    write_hashed(&mut out, seq, prev, at, author, op, entity, body);
-    out
-}
-
 /// The hash of an entry whose body is already in canonical form: the
-/// SHA-256 of [`hashed_text`], fed to the hasher piece by piece.
+/// SHA-256 of the canonical entry, written straight into the hasher with
+/// its keys in JCS order (at, author, body, entity, op, prev, seq).
 pub fn entry_hash(
     seq: i64,
     prev: &str,
@@ -337,37 +330,23 @@ pub fn entry_hash(
     entity: &str,
     canonical_body: &str,
 ) -> String {
-    let mut h = HashWriter(Sha256::new());
-    write_hashed(&mut h, seq, prev, at, author, op, entity, canonical_body);
-    hex(&h.0.finalize())
-}
-
-/// Writes the canonical entry; keys in JCS order: at, author, body,
-/// entity, op, prev, seq.
-#[allow(clippy::too_many_arguments)]
-fn write_hashed(
-    out: &mut impl std::io::Write,
-    seq: i64,
-    prev: &str,
-    at: &str,
-    author: &str,
-    op: &str,
-    entity: &str,
-    body: &str,
-) {
-    fn field(out: &mut impl std::io::Write, key: &[u8], value: &str) {
+    use std::io::Write;
+    fn field(out: &mut HashWriter, key: &[u8], value: &str) {
         let _ = out.write_all(key);
         // serde_json escapes strings exactly as JCS requires.
         let _ = serde_json::to_writer(&mut *out, value);
     }
+    let mut h = HashWriter(Sha256::new());
+    let out = &mut h;
     field(out, b"{\"at\":", at);
     field(out, b",\"author\":", author);
     let _ = out.write_all(b",\"body\":");
-    let _ = out.write_all(body.as_bytes());
+    let _ = out.write_all(canonical_body.as_bytes());
     field(out, b",\"entity\":", entity);
     field(out, b",\"op\":", op);
     field(out, b",\"prev\":", prev);
     let _ = write!(out, ",\"seq\":{seq}}}");
+    hex(&h.0.finalize())
 }
 
 /// Lets serde_json write straight into a hasher.
@@ -449,22 +428,24 @@ mod tests {
     }
 
     #[test]
-    fn hashed_text_is_the_canonical_entry() {
+    fn entry_hash_is_the_hash_of_the_canonical_entry() {
+        // Escapes and non-ASCII in the header fields too, as JCS writes them.
         let body = json!({"name": "Associated Press", "grade": "B"});
-        let text = hashed_text(
+        let author = "ana \"the analyst\" \u{e9}\n";
+        let hash = entry_hash(
             2,
             GENESIS_PREV,
             "2017-05-09T14:03:00Z",
-            "ana",
+            author,
             "source.add",
             "ap",
             &canonical(&body).unwrap(),
         );
         let whole = json!({
-            "seq": 2, "prev": GENESIS_PREV, "at": "2017-05-09T14:03:00Z", "author": "ana",
+            "seq": 2, "prev": GENESIS_PREV, "at": "2017-05-09T14:03:00Z", "author": author,
             "op": "source.add", "entity": "ap", "body": body,
         });
-        assert_eq!(String::from_utf8(text).unwrap(), canonical(&whole).unwrap());
+        assert_eq!(hash, sha256_hex(canonical(&whole).unwrap().as_bytes()));
     }
 
     #[test]
