@@ -574,7 +574,7 @@ mod tests {
     /// take is an index search, so they cost the same at 1k and 1M claims.
     #[test]
     fn hot_queries_use_indexes() {
-        let conn = super::super::replay::scratch().unwrap();
+        let conn = super::super::replay::scratch(super::super::replay::Indexes::With).unwrap();
         let hot = [
             format!("{CLAIM_SELECT} WHERE c.id = ?"),
             format!("{CLAIM_SELECT} WHERE c.event = ?1 ORDER BY c.num"),

@@ -162,20 +162,34 @@ impl Batch {
     }
 }
 
+/// Whether a scratch database gets the schema's secondary indexes: queries
+/// over a rebuilt state need them, a replay that is only compared does not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexes {
+    With,
+    Without,
+}
+
 /// A scratch database with the ledger schema and no entries: a private
 /// temporary file that SQLite deletes on close, so that rebuilding a large
 /// ledger's past costs disk, not memory.
-pub fn scratch() -> Result<Connection> {
+pub fn scratch(indexes: Indexes) -> Result<Connection> {
     let conn = Connection::open("")?;
     conn.pragma_update(None, "temp_store", "FILE")?;
-    conn.execute_batch(SCHEMA)?;
+    match indexes {
+        Indexes::With => conn.execute_batch(SCHEMA)?,
+        Indexes::Without => {
+            let tables: Vec<&str> = SCHEMA.lines().filter(|l| !l.starts_with("CREATE INDEX")).collect();
+            conn.execute_batch(&tables.join("\n"))?
+        }
+    }
     Ok(conn)
 }
 
 /// The projections as they stood after entry `upto`, rebuilt from the
 /// journal of `conn` into a scratch database.
 pub fn state_at(conn: &Connection, upto: Option<i64>) -> Result<Connection> {
-    let mut target = scratch()?;
+    let mut target = scratch(Indexes::With)?;
     let tx = target.transaction()?;
     each_entry(conn, upto, |stored| {
         let (header, body) = stored.typed()?;

@@ -15,8 +15,8 @@
 //!    names is present.
 //! 5. With a checkpoint, the entry at its seq still has its hash.
 
-use super::replay::{self, Batch, StoredEntry};
-use super::{Head, SCHEMA, apply};
+use super::replay::{self, Batch, Indexes, StoredEntry};
+use super::{Head, apply};
 use crate::error::{Error, Result};
 use crate::journal::{self, Op};
 use crate::model::Body;
@@ -129,7 +129,7 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     let mut problems = Problems(Vec::new());
     // Every read below sees one snapshot, even while others append.
     let snapshot = conn.unchecked_transaction()?;
-    check_schema(conn, &replay::scratch()?, &mut problems)?;
+    check_schema(conn, &replay::scratch(Indexes::With)?, &mut problems)?;
 
     // 2 + 3a: the chain on this thread, the replay on another, fed in
     // batches. A claim or report that is only ever added has the row
@@ -263,7 +263,7 @@ fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
 /// expected sums of every projection table and the entries that are not
 /// canonical or could not be replayed.
 fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key: [u8; 32]) -> Result<(Sums, Problems)> {
-    let scratch = tables_only()?;
+    let scratch = replay::scratch(Indexes::Without)?;
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
     scratch.execute_batch("BEGIN")?;
@@ -375,23 +375,10 @@ impl Amended {
     }
 }
 
-/// A private temporary database on disk with the ledger's tables but not
-/// its secondary indexes, which only slow a replay's inserts.
-fn tables_only() -> Result<Connection> {
-    let scratch = Connection::open("")?;
-    let tables: String = SCHEMA
-        .lines()
-        .filter(|l| !l.starts_with("CREATE INDEX"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    scratch.execute_batch(&tables)?;
-    Ok(scratch)
-}
-
 /// Replays the whole journal again, inside one snapshot of the file, and
 /// names the rows of each `table` that differ from the replay.
 fn explain(path: &Path, tables: &[&str], problems: &mut Problems) -> Result<()> {
-    let scratch = tables_only()?;
+    let scratch = replay::scratch(Indexes::Without)?;
     scratch.execute("ATTACH DATABASE ?1 AS stored", [path.to_string_lossy()])?;
     scratch.execute_batch("BEGIN")?;
     replay::each_entry_in(&scratch, "stored", None, |e| {
