@@ -311,6 +311,32 @@ mod tests {
         (dir, ledger, stamp)
     }
 
+    /// An origin resolved early in an import is resolved again once a
+    /// source of that name is recorded in the same import, and claim ids
+    /// keep counting across reports.
+    #[test]
+    fn lookups_remembered_in_an_import_follow_its_own_appends() {
+        let (_dir, mut ledger, stamp) = ledger();
+        let report = r#"{"type":"report","source":"ap","event":"e1","claims":[{"kind":"killed","count":"3","origin":"Agence X"},{"kind":"wounded","count":"2","origin":"Agence X"}]}"#;
+        let lines = [report, r#"{"type":"source","slug":"ax","name":"Agence X"}"#, report].join("\n");
+        ledger
+            .write(&stamp, |tx| import(tx, lines.as_bytes(), &stamp.at, |_| {}))
+            .unwrap();
+        let claims: Vec<(String, String)> = ledger
+            .conn()
+            .prepare("SELECT id, origin FROM claims ORDER BY num")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected: Vec<(String, String)> = [("c1", "Agence X"), ("c2", "Agence X"), ("c3", "ax"), ("c4", "ax")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(claims, expected);
+    }
+
     /// Record-shaped lines with hostile values, whole or cut short.
     fn line() -> impl Strategy<Value = String> {
         let value = prop_oneof![

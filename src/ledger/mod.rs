@@ -15,7 +15,7 @@ use crate::journal::{self, Entry, GENESIS_PREV, Header, Op};
 use crate::model::{Body, InitBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -241,36 +241,26 @@ pub struct Tx<'c> {
 /// Answers to lookups that one transaction repeats (an import resolves the
 /// same event, report and origin for many claims). Only answers that the
 /// transaction's own appends cannot change are kept, and [`Memo::appended`]
-/// drops or updates the rest as entries land. Each map is emptied when it
-/// reaches [`Memo::MAX`] entries, so memory stays flat however long the
-/// import.
+/// drops or updates the rest as entries land. Each lookup map is
+/// [`Capped`], so memory stays flat however long the import.
 #[derive(Default)]
 struct Memo {
     /// Events known to exist; events are never removed.
-    events: HashSet<String>,
+    events: Capped<()>,
     /// A report's source, which no amendment changes.
-    report_sources: HashMap<String, String>,
+    report_sources: Capped<String>,
     /// Origin text → the origin as stored; a new source or actor name may
     /// change it.
-    origins: HashMap<String, String>,
+    origins: Capped<String>,
     /// The next free number of reports, claims and decisions.
     next: HashMap<&'static str, i64>,
 }
 
 impl Memo {
-    const MAX: usize = 4096;
-
-    /// Room for one more answer in `map`.
-    fn room<K, V>(map: &mut HashMap<K, V>) {
-        if map.len() >= Memo::MAX {
-            map.clear();
-        }
-    }
-
     fn appended(&mut self, op: Op, entity: &str) {
         let table = match op {
             Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => {
-                self.origins.clear();
+                self.origins.0.clear();
                 return;
             }
             Op::ReportAdd => "reports",
@@ -282,6 +272,31 @@ impl Memo {
             Ok(n) => self.next.insert(table, n + 1),
             Err(_) => self.next.remove(table),
         };
+    }
+}
+
+/// A map that empties itself when full, so a memo stays small however
+/// long the transaction: forgetting only costs a query.
+struct Capped<V>(HashMap<String, V>);
+
+impl<V> Default for Capped<V> {
+    fn default() -> Self {
+        Capped(HashMap::new())
+    }
+}
+
+impl<V> Capped<V> {
+    const MAX: usize = 4096;
+
+    fn get(&self, key: &str) -> Option<&V> {
+        self.0.get(key)
+    }
+
+    fn insert(&mut self, key: &str, value: V) {
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert(key.to_string(), value);
     }
 }
 
@@ -337,15 +352,12 @@ impl Tx<'_> {
 
     /// Whether event `slug` exists.
     pub fn event_exists(&mut self, slug: &str) -> Result<bool> {
-        if self.memo.events.contains(slug) {
+        if self.memo.events.get(slug).is_some() {
             return Ok(true);
         }
         let found = query::event_exists(&self.tx, slug)?;
         if found {
-            if self.memo.events.len() >= Memo::MAX {
-                self.memo.events.clear();
-            }
-            self.memo.events.insert(slug.to_string());
+            self.memo.events.insert(slug, ());
         }
         Ok(found)
     }
@@ -357,8 +369,7 @@ impl Tx<'_> {
         }
         let found = query::report_source(&self.tx, id)?;
         if let Some(s) = &found {
-            Memo::room(&mut self.memo.report_sources);
-            self.memo.report_sources.insert(id.to_string(), s.clone());
+            self.memo.report_sources.insert(id, s.clone());
         }
         Ok(found)
     }
@@ -380,8 +391,7 @@ impl Tx<'_> {
             return Ok(o.clone());
         }
         let o = resolve(&self.tx, text)?;
-        Memo::room(&mut self.memo.origins);
-        self.memo.origins.insert(text.to_string(), o.clone());
+        self.memo.origins.insert(text, o.clone());
         Ok(o)
     }
 
@@ -434,6 +444,17 @@ mod tests {
         assert_eq!(schema_of(&conn), once);
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    #[test]
+    fn a_capped_map_forgets_everything_when_full() {
+        let mut m = Capped::default();
+        for i in 0..Capped::<i64>::MAX {
+            m.insert(&i.to_string(), i as i64);
+        }
+        assert_eq!(m.get("0"), Some(&0));
+        m.insert("new", -1);
+        assert_eq!((m.get("0"), m.get("new"), m.0.len()), (None, Some(&-1), 1));
     }
 
     #[test]
