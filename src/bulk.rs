@@ -88,15 +88,14 @@ fn json_error(text: &str, e: &serde_json::Error) -> String {
     let msg = e.to_string();
     // serde_json appends " at line 1 column N"; the column is what helps.
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(text)
-        && !v.is_object()
-    {
+    let value = serde_json::from_str::<serde_json::Value>(text).ok();
+    if value.as_ref().is_some_and(|v| !v.is_object()) {
         return "expected a JSON object with a \"type\", such as {\"type\":\"source\",\"slug\":\"ap\",…}".into();
     }
     if msg.contains("missing field `type`") || msg.contains("unknown variant") {
         return format!("{msg}; \"type\" must be one of source, actor, event, report, claim, decision");
     }
-    match field_of_error(text) {
+    match value.and_then(field_of_error) {
         Some(field) => format!("field \"{field}\": {msg}"),
         None if e.is_data() => msg,
         None => format!("{msg} (column {})", e.column()),
@@ -104,14 +103,13 @@ fn json_error(text: &str, e: &serde_json::Error) -> String {
 }
 
 /// The path of the field that a line's record cannot take, found by
-/// reading the line again as its "type"'s input struct (a tagged enum
-/// does not say where it failed).
-fn field_of_error(text: &str) -> Option<String> {
+/// reading the line's JSON again as its "type"'s input struct (a tagged
+/// enum does not say where it failed).
+fn field_of_error(mut v: serde_json::Value) -> Option<String> {
     fn path<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Option<String> {
         let err = serde_path_to_error::deserialize::<_, T>(v).err()?;
         Some(err.path().to_string()).filter(|p| p != "." && p != "?")
     }
-    let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
     let kind = v.as_object_mut()?.remove("type")?;
     match kind.as_str()? {
         "source" => path::<SourceInput>(v),
