@@ -275,8 +275,9 @@ fn verify_against_a_checkpoint() {
     assert!(err.contains("truncated"), "{err}");
 }
 
-#[test]
-fn a_rehashed_but_non_canonical_body_is_reported() {
+/// Replaces the last entry's body with `rewrite(body)` and re-hashes it, as
+/// a forger who knows the rule would; returns verify's JSON and the seq.
+fn rehash_last_body(rewrite: impl Fn(&str) -> String) -> (Value, i64) {
     let env = TestEnv::scenario();
     let conn = Connection::open(&env.db).unwrap();
     let (seq, prev, at, author, op, entity, body): (i64, String, String, String, String, String, String) = conn
@@ -296,13 +297,12 @@ fn a_rehashed_but_non_canonical_body_is_reported() {
             },
         )
         .unwrap();
-    // Same content, with a space: the chain still links, the form is wrong.
-    let spaced = body.replacen(':', ": ", 1);
-    let hash = tally::journal::entry_hash(seq, &prev, &at, &author, &op, &entity, &spaced);
+    let forged = rewrite(&body);
+    let hash = tally::journal::entry_hash(seq, &prev, &at, &author, &op, &entity, &forged);
     conn.execute_batch("DROP TRIGGER journal_no_update").unwrap();
     conn.execute(
         "UPDATE journal SET body = ?, hash = ? WHERE seq = ?",
-        rusqlite::params![spaced, hash, seq],
+        rusqlite::params![forged, hash, seq],
     )
     .unwrap();
     let def = tally::ledger::SCHEMA
@@ -317,8 +317,24 @@ fn a_rehashed_but_non_canonical_body_is_reported() {
     drop(conn);
     let out = env.run(&["verify", "--json"]);
     assert_eq!(out.code, 3);
-    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    (serde_json::from_str(&out.stdout).unwrap(), seq)
+}
+
+#[test]
+fn a_rehashed_but_non_canonical_body_is_reported() {
+    // Same content, with a space: the chain still links, the form is wrong.
+    let (v, seq) = rehash_last_body(|body| body.replacen(':', ": ", 1));
     assert_eq!(v["problems"].as_array().unwrap().len(), 1, "{v}");
     assert_eq!(v["problems"][0]["seq"], seq);
     assert!(v["problems"][0]["what"].as_str().unwrap().contains("canonical"), "{v}");
+}
+
+#[test]
+fn a_rehashed_body_that_is_not_json_is_reported() {
+    let (v, seq) = rehash_last_body(|body| body[..body.len() - 1].to_string());
+    assert_eq!(v["problems"][0]["seq"], seq, "{v}");
+    assert!(
+        v["problems"][0]["what"].as_str().unwrap().contains("not valid JSON"),
+        "{v}"
+    );
 }

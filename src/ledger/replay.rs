@@ -3,7 +3,7 @@
 
 use super::{SCHEMA, apply};
 use crate::error::{Error, Result};
-use crate::journal::{Entry, Header, Op};
+use crate::journal::{Header, Op};
 use crate::model::Body;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -56,22 +56,6 @@ impl StoredEntry<'_> {
             entity: &self.entity,
         };
         Ok((header, body))
-    }
-
-    /// The entry with its body parsed; a body that is not JSON is an integrity error.
-    pub fn parse(&self) -> Result<Entry> {
-        let body = serde_json::from_str(&self.body)
-            .map_err(|e| Error::Integrity(format!("entry {}: body is not valid JSON: {e}", self.seq)))?;
-        Ok(Entry {
-            seq: self.seq,
-            prev: self.prev.to_string(),
-            at: self.at.to_string(),
-            author: self.author.to_string(),
-            op: self.op.to_string(),
-            entity: self.entity.to_string(),
-            body,
-            hash: self.hash.to_string(),
-        })
     }
 }
 

@@ -270,9 +270,9 @@ fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key:
     for batch in batches {
         for e in batch.iter() {
             if !journal::is_canonical(&e.body) {
-                match e.parse() {
+                match serde_json::from_str::<serde::de::IgnoredAny>(&e.body) {
                     Ok(_) => problems.at(e.seq, "body is not in canonical form"),
-                    Err(err) => problems.at(e.seq, err.to_string()),
+                    Err(err) => problems.at(e.seq, format!("entry {}: body is not valid JSON: {err}", e.seq)),
                 }
             }
             let (h, body) = match e.typed() {
