@@ -11,18 +11,21 @@
 #   one `claim add` process vs  one sqlite3 shell insert process (WAL, synchronous=FULL)
 #   reconcile EVENT, audit claim, claim show  at N vs at 1k claims
 #   peak memory (RSS) of import and verify
-# Installs sqlite3 with apt-get if it is missing. Timing belongs here, never in `cargo test`.
+# Needs the sqlite3 shell and GNU time (/usr/bin/time); on Debian: apt-get install sqlite3 time.
+# Timing belongs here, never in `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
 SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(100000)
 
-if ! command -v sqlite3 >/dev/null; then
-  echo "installing the sqlite3 shell…" >&2
-  apt-get update -qq >/dev/null && apt-get install -y -qq sqlite3 >/dev/null
+missing=()
+command -v sqlite3 >/dev/null || missing+=(sqlite3)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bench.sh needs ${missing[*]}: install it first (Debian: apt-get install ${missing[*]})" >&2
+  exit 1
 fi
-[ -x /usr/bin/time ] || { apt-get update -qq >/dev/null && apt-get install -y -qq time >/dev/null; }
 cargo build --release --quiet
 TALLY=$PWD/target/release/tally
 WORK=$(mktemp -d)

@@ -1,4 +1,4 @@
-//! NDJSON import and export (SPEC §6).
+//! NDJSON import and export.
 //!
 //! One object per line, `"type"` one of `source`, `actor`, `event`,
 //! `report`, `claim`, `decision`; fields are the CLI's long options in

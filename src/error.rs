@@ -1,4 +1,5 @@
-//! The crate's error type, and its mapping to exit codes (SPEC §5).
+//! The crate's error type, and its mapping to exit codes: 0 done, 1 runtime
+//! failure, 2 invalid input or usage (nothing written), 3 integrity failure.
 
 use std::fmt;
 

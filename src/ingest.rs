@@ -1,4 +1,4 @@
-//! Plain-text bulletins → items, sources and proposed claims (SPEC §7).
+//! Plain-text bulletins → items, sources and proposed claims.
 //!
 //! A bulletin is a run of items. Each item has a heading (a short line,
 //! optionally numbered "1.") and a body that ends with its sources in

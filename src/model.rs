@@ -1,4 +1,5 @@
-//! Domain values: the closed vocabularies of SPEC §1, the validation of
+//! Domain values: the closed vocabularies (source kinds, grades, claim kinds,
+//! stances, hedges), the validation of
 //! user-supplied fields, and the bodies that journal entries carry.
 //!
 //! Validation lives here so that the CLI, `import` and `ingest` accept and

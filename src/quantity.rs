@@ -1,4 +1,4 @@
-//! Quantity phrases → intervals (SPEC §3).
+//! Quantity phrases → intervals.
 //!
 //! A count claim keeps the source's own words ("at least seven", "dozens")
 //! and the closed interval `[low, high]` they mean, `high = None` being

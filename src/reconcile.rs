@@ -1,4 +1,4 @@
-//! Reconciliation: conflicting reports → explainable estimates (SPEC §4).
+//! Conflicting reports → explainable estimates.
 //!
 //! Current claims are grouped by (event, kind, subject); responsibility
 //! claims separately, per event. For each count group:

@@ -140,19 +140,8 @@ fn print(out: &mut dyn std::io::Write, items: &[Item]) -> std::io::Result<()> {
 /// A slug from free text: "Journal du Mali" → "journal-du-mali".
 fn slugify(s: &str) -> String {
     let mut out = String::new();
-    for c in s.to_lowercase().chars() {
-        // Common Latin accents keep their letter: "Oméga" → "omega".
-        let c = match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'ç' => 'c',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ñ' => 'n',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ý' | 'ÿ' => 'y',
-            c => c,
-        };
+    // Accents and other scripts fold to ASCII: "Oméga" → "omega".
+    for c in deunicode::deunicode(s).to_lowercase().chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {

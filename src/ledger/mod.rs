@@ -134,7 +134,7 @@ impl Ledger {
             path: path.to_path_buf(),
         };
         let body = InitBody {
-            ledger_id: random_id(),
+            ledger_id: random_id()?,
             version: env!("CARGO_PKG_VERSION").to_string(),
             demo,
         };
@@ -404,21 +404,11 @@ impl Tx<'_> {
     }
 }
 
-/// 128 random bits as hex, from the OS.
-pub(crate) fn random_id() -> String {
-    use std::io::Read;
+/// 128 random bits as hex, from the operating system's generator.
+pub(crate) fn random_id() -> Result<String> {
     let mut buf = [0u8; 16];
-    if std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut buf))
-        .is_ok()
-    {
-        return buf.iter().map(|b| format!("{b:02x}")).collect();
-    }
-    // No /dev/urandom (not Unix): time and process id, hashed.
-    let t = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    journal::sha256_hex(format!("{}:{}", t.as_nanos(), std::process::id()).as_bytes())[..32].to_string()
+    getrandom::fill(&mut buf).map_err(|e| Error::Runtime(format!("no randomness from the OS: {e}")))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 #[cfg(test)]

@@ -137,7 +137,7 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     // sum; everything else is replayed into a scratch database and summed
     // from there.
     let amended = amended_entities(conn)?;
-    let key = Sums::new_key();
+    let key = Sums::new_key()?;
     let (mut next, mut head, mut entries) = (1i64, Head::genesis(), 0i64);
     let snapshot_head = super::head_of(conn)?;
     let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
@@ -407,8 +407,10 @@ struct Sums {
 }
 
 impl Sums {
-    fn new_key() -> [u8; 32] {
-        Sha256::digest(super::random_id().as_bytes()).into()
+    fn new_key() -> Result<[u8; 32]> {
+        let mut key = [0u8; 32];
+        getrandom::fill(&mut key).map_err(|e| Error::Runtime(format!("no randomness from the OS: {e}")))?;
+        Ok(key)
     }
 
     fn with_key(key: [u8; 32]) -> Sums {
