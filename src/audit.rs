@@ -1,5 +1,6 @@
 //! Audit: what each number rests on, and what in the ledger needs an
-//! analyst's attention. No I/O: the caller passes views and reconciliations.
+//! analyst's attention. [`problems`] and [`corroboration`] are pure; the
+//! use cases below them read the ledger.
 //!
 //! Problem codes, most severe first:
 //!
@@ -14,9 +15,13 @@
 //! | `UNGRADED_SOURCE` | a source is graded F (cannot be judged) |
 //! | `NO_URL` | a report has neither URL nor captured copy |
 
-use crate::ledger::query::{ClaimView, ReportView, SourceView};
+use crate::error::{Error, Result};
+use crate::journal::sha256_hex;
+use crate::ledger::Db;
+use crate::ledger::query::{self, ClaimFilter, ClaimView, ReportView, SourceView};
 use crate::model;
 use crate::reconcile::EventEstimates;
+use crate::reconcile::{self, Options};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -181,4 +186,271 @@ pub fn corroboration<'a>(claim: &ClaimView, others: &'a [ClaimView]) -> (Vec<&'a
         }
     }
     (yes, no)
+}
+// ----- use cases over the ledger ---------------------------------------------
+
+/// Whether a report's captured bytes are present and match their hash.
+fn capture_ok(conn: &Db, sha: Option<&str>) -> Result<Option<bool>> {
+    match sha {
+        None => Ok(None),
+        Some(sha) => Ok(Some(query::blob(conn, sha)?.is_some_and(|b| sha256_hex(&b) == sha))),
+    }
+}
+
+/// The whole ledger's problems.
+pub fn ledger(conn: &Db, opts: &Options) -> Result<Vec<Problem>> {
+    let estimates: Vec<_> = crate::reconcile::all(conn, None, opts)?
+        .into_iter()
+        .map(|(_, e)| e)
+        .collect();
+    let mut reports = Vec::new();
+    for r in query::reports(conn, None)? {
+        let ok = capture_ok(conn, r.capture_sha256.as_deref())?;
+        reports.push((r, ok));
+    }
+    Ok(problems(&query::sources(conn)?, &reports, &estimates))
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevisionRef {
+    pub revision: i64,
+    pub seq: i64,
+    pub hash: String,
+    pub at: String,
+    pub author: String,
+    pub op: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportRef {
+    pub id: String,
+    pub source: String,
+    pub source_name: String,
+    pub grade: String,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub capture_sha256: Option<String>,
+    pub capture_ok: Option<bool>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClaimAudit {
+    pub claim: ClaimView,
+    pub revisions: Vec<RevisionRef>,
+    pub report: ReportRef,
+    pub origin: String,
+    pub independent_of_source: bool,
+    pub corroborated_by: Vec<String>,
+    pub contradicted_by: Vec<String>,
+}
+
+/// Where claim `id` came from: its revisions, report, source and capture,
+/// and the claims of other origins that agree or disagree with it.
+pub fn claim(conn: &Db, id: &str) -> Result<ClaimAudit> {
+    let claim = query::need_claim(conn, "audit claim", id)?;
+    let report = query::need_report(conn, "audit claim", &claim.report)?;
+    let source = query::need_source(conn, "audit claim", &report.source)?;
+    let revisions = query::claim_revisions(conn, id)?
+        .into_iter()
+        .map(|r| RevisionRef {
+            revision: r.revision,
+            seq: r.seq,
+            hash: r.hash,
+            at: r.at,
+            author: r.author,
+            op: r.op,
+        })
+        .collect();
+    let others = query::claims(
+        conn,
+        &ClaimFilter {
+            event: Some(&claim.event),
+            ..Default::default()
+        },
+    )?;
+    let (yes, no) = corroboration(&claim, &others);
+    let a = ClaimAudit {
+        revisions,
+        report: ReportRef {
+            capture_ok: capture_ok(conn, report.capture_sha256.as_deref())?,
+            id: report.id,
+            source: source.slug,
+            source_name: source.name,
+            grade: source.grade,
+            published: report.published,
+            url: report.url,
+            capture_sha256: report.capture_sha256,
+        },
+        origin: claim.origin.clone(),
+        independent_of_source: claim.origin != claim.source,
+        corroborated_by: yes.into_iter().map(str::to_string).collect(),
+        contradicted_by: no.into_iter().map(str::to_string).collect(),
+        claim,
+    };
+    Ok(a)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Voice {
+    pub origin: String,
+    pub counted: Option<String>,
+    pub claims: Vec<String>,
+    pub sources: Vec<String>,
+    pub in_majority: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EstimateAudit {
+    pub kind: String,
+    pub subject: String,
+    pub status: String,
+    pub low: Option<i64>,
+    pub high: Option<i64>,
+    pub best: Option<i64>,
+    pub origins: usize,
+    pub voices: Vec<Voice>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventAudit {
+    pub event: String,
+    pub estimates: Vec<EstimateAudit>,
+    pub responsibility: Vec<reconcile::Responsibility>,
+    pub problems: Vec<Problem>,
+}
+
+/// Every estimate of event `slug` with the voices it rests on, and the
+/// event's problems.
+pub fn event(conn: &Db, slug: &str, opts: &Options) -> Result<EventAudit> {
+    let all = crate::reconcile::all(conn, Some(slug), opts)?;
+    let (_, est) = all
+        .into_iter()
+        .next()
+        .ok_or_else(|| Error::unknown("event", slug, ""))?;
+    let estimates = est
+        .estimates
+        .iter()
+        .map(|e| {
+            // One voice per origin, with every outlet that relayed it.
+            let mut voices: Vec<Voice> = Vec::new();
+            for c in &e.claims {
+                let v = match voices
+                    .iter_mut()
+                    .position(|v| crate::model::fold(&v.origin) == crate::model::fold(&c.origin))
+                {
+                    Some(i) => &mut voices[i],
+                    None => {
+                        voices.push(Voice {
+                            origin: c.origin.clone(),
+                            counted: None,
+                            claims: Vec::new(),
+                            sources: Vec::new(),
+                            in_majority: false,
+                        });
+                        voices.last_mut().expect("just pushed")
+                    }
+                };
+                v.claims.push(c.id.clone());
+                if !v.sources.contains(&c.source) {
+                    v.sources.push(c.source.clone());
+                }
+                if c.counted {
+                    v.counted = Some(c.id.clone());
+                    v.in_majority = c.in_majority;
+                }
+            }
+            EstimateAudit {
+                kind: e.kind.clone(),
+                subject: e.subject.clone(),
+                status: e.status.clone(),
+                low: e.low,
+                high: e.high,
+                best: e.best,
+                origins: e.origins,
+                voices,
+            }
+        })
+        .collect();
+    let a = EventAudit {
+        event: slug.to_string(),
+        estimates,
+        responsibility: est.responsibility.clone(),
+        problems: problems(&[], &[], std::slice::from_ref(&est)),
+    };
+    Ok(a)
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dependence {
+    pub event: String,
+    pub kind: String,
+    pub subject: String,
+    pub best_with: Option<i64>,
+    pub best_without: Option<i64>,
+    pub status_with: String,
+    pub status_without: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceAudit {
+    pub source: String,
+    pub name: String,
+    pub grade: String,
+    pub claims: Vec<String>,
+    pub estimates: Vec<Dependence>,
+}
+
+/// Every estimate that source `slug` touches, with and without it.
+pub fn source(conn: &Db, slug: &str, opts: &Options) -> Result<SourceAudit> {
+    let source = query::need_source(conn, "audit source", slug)?;
+    let own = query::claims(
+        conn,
+        &ClaimFilter {
+            source: Some(slug),
+            ..Default::default()
+        },
+    )?;
+    let mut events: Vec<&str> = own.iter().map(|c| c.event.as_str()).collect();
+    events.sort();
+    events.dedup();
+    let mut estimates = Vec::new();
+    for ev in events {
+        let claims = query::claims(
+            conn,
+            &ClaimFilter {
+                event: Some(ev),
+                ..Default::default()
+            },
+        )?;
+        let decisions = query::decisions(conn, Some(ev))?;
+        let without: Vec<ClaimView> = claims.iter().filter(|c| c.source != slug).cloned().collect();
+        let with_est = reconcile::reconcile_event(ev, &claims, &decisions, opts);
+        let without_est = reconcile::reconcile_event(ev, &without, &decisions, opts);
+        for e in &with_est.estimates {
+            if !e.claims.iter().any(|c| c.source == slug) {
+                continue;
+            }
+            let other = without_est
+                .estimates
+                .iter()
+                .find(|o| o.kind == e.kind && crate::model::fold(&o.subject) == crate::model::fold(&e.subject));
+            estimates.push(Dependence {
+                event: ev.to_string(),
+                kind: e.kind.clone(),
+                subject: e.subject.clone(),
+                best_with: e.best,
+                best_without: other.and_then(|o| o.best),
+                status_with: e.status.clone(),
+                status_without: other.map(|o| o.status.clone()).unwrap_or_else(|| "no-data".into()),
+            });
+        }
+    }
+    let a = SourceAudit {
+        source: source.slug,
+        name: source.name,
+        grade: source.grade,
+        claims: own.iter().map(|c| c.id.clone()).collect(),
+        estimates,
+    };
+    Ok(a)
 }

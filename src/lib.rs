@@ -6,17 +6,23 @@
 //! - [`model`]: vocabularies, validation, entry bodies;
 //! - [`actions`]: the mutations, shared by the CLI, import and ingest;
 //! - [`quantity`]: phrase → interval;
-//! - [`cli`]: commands and printing.
+//! - [`reconcile`]: claims → estimates;
+//! - [`bulletin`]: bulletin text → proposed claims, and [`ingest`] records them;
+//! - [`ndjson`]: import and export;
+//! - [`audit`], [`diff`]: provenance and change reports.
+//!
+//! The command line (`src/cli/`) is the binary's, not part of this library:
+//! it parses flags, calls these modules and renders what they return.
 
 pub mod actions;
 pub mod audit;
-pub mod bulk;
-pub mod cli;
+pub mod bulletin;
 pub mod diff;
 pub mod error;
 pub mod ingest;
 pub mod journal;
 pub mod ledger;
 pub mod model;
+pub mod ndjson;
 pub mod quantity;
 pub mod reconcile;

@@ -1,9 +1,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+mod cli;
+
 fn main() -> ExitCode {
-    let cli = tally::cli::Cli::parse();
-    match tally::cli::run(cli) {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {

@@ -10,27 +10,53 @@ use crate::journal::Op;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// A closed vocabulary: a fixed list of values, each with one spelling.
+/// The command line lists and validates them from here, so `--help` and
+/// the errors name exactly what the library accepts.
+pub trait Vocabulary: Sized + Copy + Send + Sync + 'static {
+    const ALL: &'static [Self];
+    fn as_str(self) -> &'static str;
+    /// Parses `value` given for `field`, case-insensitively, naming the
+    /// accepted values on error.
+    fn parse(field: &str, value: &str) -> Result<Self> {
+        let v = value.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|x| x.as_str().eq_ignore_ascii_case(v))
+            .ok_or_else(|| Error::invalid(field, value, format!("expected one of {}", Self::accepted())))
+    }
+    fn accepted() -> String {
+        Self::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Defines a string-valued enum with its accepted spellings.
+#[macro_export]
+#[doc(hidden)]
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name { $(#[serde(rename = $text)] $variant),+ }
 
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
+        impl $crate::model::Vocabulary for $name {
+            const ALL: &'static [$name] = &[$($name::$variant),+];
+            fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
-            /// Parses `value` given for `field`, naming the accepted values on error.
-            pub fn parse(field: &str, value: &str) -> Result<$name> {
-                let v = value.trim();
-                $name::ALL.iter().copied().find(|x| x.as_str().eq_ignore_ascii_case(v)).ok_or_else(|| {
-                    Error::invalid(field, value, format!("expected one of {}", Self::accepted()))
-                })
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = <Self as $crate::model::Vocabulary>::ALL;
+            pub fn as_str(self) -> &'static str {
+                <Self as $crate::model::Vocabulary>::as_str(self)
+            }
+            pub fn parse(field: &str, value: &str) -> $crate::error::Result<$name> {
+                <Self as $crate::model::Vocabulary>::parse(field, value)
             }
             pub fn accepted() -> String {
-                $name::ALL.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+                <Self as $crate::model::Vocabulary>::accepted()
             }
         }
 

@@ -34,35 +34,25 @@
 //! also claim; `claimed` when it claims; `attributed` otherwise. The same
 //! filters apply.
 
-use crate::ledger::query::{ClaimView, DecisionView};
+use crate::error::{Error, Result};
+use crate::ledger::Db;
+use crate::ledger::query::{self, ClaimFilter, ClaimView, DecisionView, EventView};
 use crate::model::{self, Grade, Kind};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
-/// How `best` is chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Policy {
-    /// The low end of the majority range
-    #[default]
-    Majority,
-    /// The lowest low among the voices, as ACLED codes fatalities
-    Conservative,
-    /// The point value of the most recently published voice
-    Latest,
-    /// The point value of the best-graded voice, ties by recency
-    Graded,
-}
+crate::string_enum!(
+    /// How `best` is chosen: `majority` the low end of the majority range,
+    /// `conservative` the low end of the estimate's range, `latest` the
+    /// point of the most recently published voice, `graded` the point of
+    /// the best-graded voice (ties by recency).
+    Policy { Majority = "majority", Conservative = "conservative", Latest = "latest", Graded = "graded" }
+);
 
-impl Policy {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Policy::Majority => "majority",
-            Policy::Conservative => "conservative",
-            Policy::Latest => "latest",
-            Policy::Graded => "graded",
-        }
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy::Majority
     }
 }
 
@@ -480,6 +470,33 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
         .into();
     }
     actors.into_values().collect()
+}
+
+// ----- over the ledger -------------------------------------------------------
+
+/// Reconciles one event of the ledger, or all of them in date order: the
+/// one read use case that reconcile, audit, diff, export and demo share.
+pub fn all(conn: &Db, event: Option<&str>, opts: &Options) -> Result<Vec<(EventView, EventEstimates)>> {
+    let events = match event {
+        Some(slug) => {
+            vec![query::event(conn, slug)?.ok_or_else(|| Error::unknown("event", slug, "see `tally event list`"))?]
+        }
+        None => query::events(conn)?,
+    };
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        let claims = query::claims(
+            conn,
+            &ClaimFilter {
+                event: Some(&e.slug),
+                ..Default::default()
+            },
+        )?;
+        let decisions = query::decisions(conn, Some(&e.slug))?;
+        let est = reconcile_event(&e.slug, &claims, &decisions, opts);
+        out.push((e, est));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

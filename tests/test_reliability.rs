@@ -174,7 +174,7 @@ fn the_importer_never_panics_on_arbitrary_lines() {
         .run(&proptest::collection::vec(line, 1..4), |lines| {
             let input = lines.join("\n");
             let result = ledger.borrow_mut().write(&stamp, |tx| {
-                tally::bulk::import(tx, input.as_bytes(), &stamp.at, |_| {})
+                tally::ndjson::import(tx, input.as_bytes(), &stamp.at, |_| {})
             });
             match result {
                 Ok(done) => written.set(written.get() + done.entries as i64),

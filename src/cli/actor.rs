@@ -1,7 +1,7 @@
 use super::{Ctx, opt, table};
-use crate::actions::{self, ActorInput};
-use crate::error::{Error, Result};
-use crate::ledger::query;
+use tally::actions::{self, ActorInput};
+use tally::error::{Error, Result};
+use tally::ledger::query;
 
 /// Actors: parties that claim, are blamed for, or deny acts
 #[derive(Debug, clap::Subcommand)]
@@ -11,7 +11,7 @@ pub enum Command {
     /// Change an actor's name or note, add or remove aliases
     Amend {
         #[command(flatten)]
-        fields: Fields,
+        amend: AmendArgs,
         /// An alias to remove (repeatable)
         #[arg(long, value_name = "ALIAS")]
         remove_alias: Vec<String>,
@@ -35,19 +35,26 @@ pub struct Fields {
     /// Free text
     #[arg(long)]
     note: Option<String>,
-    /// Why it changes (amend)
+}
+
+/// An amendment: the fields to change, and why
+#[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    #[command(flatten)]
+    fields: Fields,
+    /// Why it changes
     #[arg(long)]
     reason: Option<String>,
 }
 
 impl Fields {
-    fn input(self) -> ActorInput {
+    fn input(self, reason: Option<String>) -> ActorInput {
         ActorInput {
             slug: self.slug,
             name: self.name,
             aliases: self.aliases,
             note: self.note,
-            reason: self.reason,
+            reason,
         }
     }
 }
@@ -56,14 +63,14 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
         Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_actor(tx, &f.input()))?;
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_actor(tx, &f.input(None)))?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "recorded actor {} (seq {})", entry.entity, entry.seq)
             })
         }
-        Command::Amend { fields, remove_alias } => {
+        Command::Amend { amend, remove_alias } => {
             let entry = ledger.write(&ctx.stamp()?, |tx| {
-                actions::amend_actor(tx, &fields.input(), &remove_alias)
+                actions::amend_actor(tx, &amend.fields.input(amend.reason), &remove_alias)
             })?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "amended actor {} (seq {})", entry.entity, entry.seq)

@@ -1,6 +1,6 @@
 use super::Ctx;
-use crate::error::{Error, Result};
-use crate::ledger::verify::Checkpoint;
+use tally::error::{Error, Result};
+use tally::ledger::verify::Checkpoint;
 
 /// Print a digest of the journal to publish with a dataset
 ///

@@ -1,7 +1,8 @@
 use super::{Ctx, interval, opt, style, table};
-use crate::actions::{self, ClaimInput};
-use crate::error::Result;
-use crate::ledger::query::{self, ClaimFilter, ClaimView};
+use tally::actions::{self, ClaimInput};
+use tally::error::Result;
+use tally::ledger::query::{self, ClaimFilter, ClaimView};
+use tally::model::{Hedge, Kind, Stance};
 
 /// Claims: one assertion about one event, carried by one report
 #[derive(Debug, clap::Subcommand)]
@@ -28,9 +29,9 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct Fields {
-    /// What is asserted: killed, wounded, abducted, missing, arrested, displaced, count, responsibility
-    #[arg(long)]
-    kind: Option<String>,
+    /// What is asserted
+    #[arg(long, value_parser = super::vocab::<Kind>())]
+    kind: Option<Kind>,
     /// Who or what is counted [default: total]
     #[arg(long)]
     subject: Option<String>,
@@ -49,15 +50,15 @@ pub struct Fields {
     /// Describes an "unknown" actor, such as "unnamed jihadist faction"
     #[arg(long)]
     actor_desc: Option<String>,
-    /// claimed, attributed or denied
-    #[arg(long)]
-    stance: Option<String>,
+    /// How the actor stands to the act
+    #[arg(long, value_parser = super::vocab::<Stance>())]
+    stance: Option<Stance>,
     /// Whose word it is [default: the report's source]
     #[arg(long)]
     origin: Option<String>,
-    /// asserted, reported or alleged [default: asserted, or reported for another origin]
-    #[arg(long)]
-    hedge: Option<String>,
+    /// How firmly it is stated [default: asserted, or reported for another origin]
+    #[arg(long, value_parser = super::vocab::<Hedge>())]
+    hedge: Option<Hedge>,
     /// The report's words that carry the claim
     #[arg(long)]
     quote: Option<String>,
@@ -113,16 +114,16 @@ impl Fields {
         ClaimInput {
             event,
             report,
-            kind: self.kind,
+            kind: self.kind.map(|k| k.as_str().into()),
             subject: self.subject,
             count: self.count,
             low: self.low,
             high: self.high,
             actor: self.actor,
             actor_desc: self.actor_desc,
-            stance: self.stance,
+            stance: self.stance.map(|k| k.as_str().into()),
             origin: self.origin,
-            hedge: self.hedge,
+            hedge: self.hedge.map(|k| k.as_str().into()),
             quote: self.quote,
             note: self.note,
             retracted: None,

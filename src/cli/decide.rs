@@ -1,6 +1,7 @@
 use super::Ctx;
-use crate::actions::{self, DecisionInput};
-use crate::error::Result;
+use tally::actions::{self, DecisionInput};
+use tally::error::Result;
+use tally::model::Kind;
 
 /// Record an analyst's adjudication of a conflicting group
 ///
@@ -12,8 +13,8 @@ pub struct Args {
     #[arg(long)]
     event: String,
     /// The claim kind of the group, such as killed
-    #[arg(long)]
-    kind: String,
+    #[arg(long, value_parser = super::vocab::<Kind>())]
+    kind: Kind,
     /// The group's subject [default: total]
     #[arg(long)]
     subject: Option<String>,
@@ -29,7 +30,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
     let mut ledger = ctx.open()?;
     let input = DecisionInput {
         event: a.event,
-        kind: a.kind,
+        kind: a.kind.as_str().into(),
         subject: a.subject,
         value: a.value,
         reason: a.reason,

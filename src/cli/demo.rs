@@ -1,8 +1,8 @@
 use super::Ctx;
-use crate::bulk;
-use crate::error::{Error, Result};
-use crate::ledger::Ledger;
 use std::path::PathBuf;
+use tally::error::{Error, Result};
+use tally::ledger::Ledger;
+use tally::ndjson;
 
 /// The bundled sample: reports on five 2017 incidents in Mali
 pub const SAMPLE: &str = include_str!("../../examples/sample.ndjson");
@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     }
     let stamp = ctx.stamp()?;
     let (mut ledger, _) = Ledger::create(&path, &stamp, true)?;
-    let done = ledger.write(&stamp, |tx| bulk::import(tx, SAMPLE.as_bytes(), &stamp.at, |_| {}))?;
+    let done = ledger.write(&stamp, |tx| ndjson::import(tx, SAMPLE.as_bytes(), &stamp.at, |_| {}))?;
     let head = ledger.head()?;
     if !ctx.json {
         println!(
@@ -60,7 +60,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             head.hash
         );
     }
-    let all = super::reconcile::reconcile_all(ledger.conn(), None, &Default::default())?;
+    let all = tally::reconcile::all(ledger.conn(), None, &Default::default())?;
     let estimates: Vec<_> = all.iter().map(|(_, e)| e).collect();
     ctx.emit(&estimates, |out| super::reconcile::render(out, &all))
 }

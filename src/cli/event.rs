@@ -1,7 +1,7 @@
 use super::{Ctx, opt, table};
-use crate::actions::{self, EventInput};
-use crate::error::{Error, Result};
-use crate::ledger::query::{self, EventView};
+use tally::actions::{self, EventInput};
+use tally::error::{Error, Result};
+use tally::ledger::query::{self, EventView};
 
 /// Events: real-world incidents that claims are about
 #[derive(Debug, clap::Subcommand)]
@@ -9,7 +9,7 @@ pub enum Command {
     /// Add an event
     Add(Fields),
     /// Change an event's title, date, place or type
-    Amend(Fields),
+    Amend(AmendArgs),
     /// List events, oldest first
     List,
     /// Show one event
@@ -44,13 +44,20 @@ pub struct Fields {
     /// What happened, such as "suicide attack" or "armed clash"
     #[arg(long = "type")]
     event_type: Option<String>,
-    /// Why it changes (amend)
+}
+
+/// An amendment: the fields to change, and why
+#[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    #[command(flatten)]
+    fields: Fields,
+    /// Why it changes
     #[arg(long)]
     reason: Option<String>,
 }
 
 impl Fields {
-    fn input(self) -> EventInput {
+    fn input(self, reason: Option<String>) -> EventInput {
         EventInput {
             slug: self.slug,
             title: self.title,
@@ -61,7 +68,7 @@ impl Fields {
             lat: self.lat,
             lon: self.lon,
             event_type: self.event_type,
-            reason: self.reason,
+            reason,
         }
     }
 }
@@ -80,13 +87,13 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
         Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_event(tx, &f.input()))?;
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_event(tx, &f.input(None)))?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "recorded event {} (seq {})", entry.entity, entry.seq)
             })
         }
-        Command::Amend(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_event(tx, &f.input()))?;
+        Command::Amend(a) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_event(tx, &a.fields.input(a.reason)))?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "amended event {} (seq {})", entry.entity, entry.seq)
             })

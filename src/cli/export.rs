@@ -1,26 +1,48 @@
 use super::Ctx;
-use crate::bulk;
-use crate::error::{Error, Result};
-use crate::ledger::replay;
 use std::io::Write;
+use tally::error::Result;
+use tally::ledger::Db;
+use tally::ledger::replay;
+use tally::ndjson;
+use tally::reconcile::Options;
 
 /// Write the ledger out: NDJSON, the raw journal, or CSV
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// ndjson (the import format), journal (raw entries with hashes), csv
-    #[arg(long, value_parser = ["ndjson", "journal", "csv"], default_value = "journal")]
-    format: String,
+    /// What to write
+    #[arg(long, value_enum, default_value_t = Format::Journal)]
+    format: Format,
     /// With csv: one row per claim, or one per reconciled estimate
-    #[arg(long, value_parser = ["claims", "estimates"], default_value = "claims")]
-    what: String,
+    #[arg(long, value_enum, default_value_t = What::Claims)]
+    what: What,
+    #[command(flatten)]
+    estimates: super::reconcile::EstimateArgs,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// The import format: current state, one record per line
+    Ndjson,
+    /// The raw journal: every entry with its hash
+    Journal,
+    /// A table for spreadsheets
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+enum What {
+    /// One row per claim with its provenance
+    Claims,
+    /// One row per reconciled estimate
+    Estimates,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ledger = ctx.open()?;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match args.format.as_str() {
-        "journal" => {
+    match args.format {
+        Format::Journal => {
             replay::each_entry(ledger.conn(), None, |e| {
                 // The body is written as stored (canonical JSON), so hashes
                 // can be recomputed from these exact bytes.
@@ -39,11 +61,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 Ok(())
             })?;
         }
-        "ndjson" => {
-            bulk::export(ledger.conn(), &mut out)?;
+        Format::Ndjson => {
+            ndjson::export(ledger.conn(), &mut out)?;
         }
-        "csv" => csv_claims(ledger.conn(), &args.what, &mut out)?,
-        other => return Err(Error::invalid("--format", other, "expected ndjson, journal or csv")),
+        Format::Csv if args.what == What::Estimates => {
+            csv_estimates(ledger.conn(), &args.estimates.options(), &mut out)?
+        }
+        Format::Csv => csv_claims(ledger.conn(), &mut out)?,
     }
     out.flush()?;
     Ok(())
@@ -55,11 +79,8 @@ fn json(s: &str) -> String {
 
 /// One CSV row per claim with its provenance; column names follow ACLED's
 /// where they have one (event_date, location, admin1, country, source).
-fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> Result<()> {
-    use crate::ledger::query;
-    if what == "estimates" {
-        return csv_estimates(conn, out);
-    }
+fn csv_claims(conn: &Db, out: &mut dyn Write) -> Result<()> {
+    use tally::ledger::query;
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "claim_id",
@@ -127,7 +148,7 @@ fn csv_claims(conn: &rusqlite::Connection, what: &str, out: &mut dyn Write) -> R
 }
 
 /// One CSV row per reconciled group; `low`/`best`/`high` as UCDP names them.
-fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()> {
+fn csv_estimates(conn: &Db, opts: &Options, out: &mut dyn Write) -> Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
         "event_id",
@@ -147,7 +168,7 @@ fn csv_estimates(conn: &rusqlite::Connection, out: &mut dyn Write) -> Result<()>
         "policy",
     ])?;
     let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-    for (event, est) in super::reconcile::reconcile_all(conn, None, &Default::default())? {
+    for (event, est) in tally::reconcile::all(conn, None, opts)? {
         for e in &est.estimates {
             let mut sources: Vec<&str> = e
                 .claims

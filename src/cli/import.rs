@@ -1,8 +1,8 @@
 use super::Ctx;
-use crate::bulk;
-use crate::error::Result;
 use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
+use tally::error::Result;
+use tally::ndjson;
 
 /// Record an NDJSON file: all lines or none
 ///
@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         None
     };
     let result = ledger.write(&stamp, |tx| {
-        bulk::import(tx, reader, &stamp.at, |read| {
+        ndjson::import(tx, reader, &stamp.at, |read| {
             if let Some(b) = &bar {
                 b.set_position(read);
             }

@@ -1,6 +1,6 @@
 use super::Ctx;
-use crate::error::Result;
-use crate::ledger::Ledger;
+use tally::error::Result;
+use tally::ledger::Ledger;
 
 /// Create a new, empty ledger
 ///

@@ -1,7 +1,7 @@
 use super::{Ctx, style};
-use crate::error::{Error, Result};
-use crate::ledger::query;
-use crate::model;
+use tally::error::{Error, Result};
+use tally::ledger::query;
+use tally::model;
 
 /// The journal, newest first
 #[derive(Debug, clap::Args)]

@@ -22,12 +22,13 @@ mod report;
 mod source;
 mod verify;
 
-use crate::error::{Error, Result};
-use crate::ledger::{Ledger, Stamp};
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
+use tally::error::{Error, Result};
+use tally::ledger::{Ledger, Stamp};
+use tally::model::Vocabulary;
 
 /// A tamper-evident ledger of conflict-reporting claims
 ///
@@ -98,7 +99,7 @@ impl Ctx {
                 .or_else(|_| std::env::var("USERNAME"))
                 .unwrap_or_else(|_| "unknown".into()),
         };
-        let author = crate::model::name("--author", &author)?;
+        let author = tally::model::name("--author", &author)?;
         Stamp::now(author)
     }
 
@@ -223,4 +224,61 @@ pub fn read_text_file(field: &str, path: &std::path::Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// The clap parser of a closed vocabulary of the library: `--help` lists
+/// its values, and clap refuses anything else in its own format. Matching
+/// ignores case, as the library's own parsing does.
+#[derive(Clone)]
+pub struct Vocab<T>(std::marker::PhantomData<T>);
+
+/// `value_parser = vocab::<Kind>()`.
+pub fn vocab<T: Vocabulary>() -> Vocab<T> {
+    Vocab(std::marker::PhantomData)
+}
+
+impl<T: Vocabulary> clap::builder::TypedValueParser for Vocab<T> {
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<T, clap::Error> {
+        if let Some(found) = value.to_str().and_then(|v| {
+            T::ALL
+                .iter()
+                .copied()
+                .find(|x| x.as_str().eq_ignore_ascii_case(v.trim()))
+        }) {
+            return Ok(found);
+        }
+        // Not one of the values in any case: clap's own error lists them.
+        let names = T::ALL.iter().map(|x| x.as_str());
+        let refused = clap::builder::PossibleValuesParser::new(names).parse_ref(cmd, arg, value);
+        Err(refused
+            .err()
+            .unwrap_or_else(|| clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd)))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            T::ALL.iter().map(|x| clap::builder::PossibleValue::new(x.as_str())),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// clap's own consistency checks over the whole tree (unique names,
+    /// groups, defaults that parse), which otherwise run only when a
+    /// command is invoked.
+    #[test]
+    fn the_command_tree_is_consistent() {
+        Cli::command().debug_assert();
+    }
 }

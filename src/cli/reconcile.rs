@@ -1,10 +1,9 @@
 use super::{Ctx, interval, style};
-use crate::error::{Error, Result};
-use crate::ledger::query::{self, ClaimFilter, EventView};
-use crate::model::Grade;
-use crate::reconcile::{self, Estimate, EventEstimates, Options, Policy};
-use rusqlite::Connection;
 use std::io::Write;
+use tally::error::Result;
+use tally::ledger::query::EventView;
+use tally::model::Grade;
+use tally::reconcile::{self, Estimate, EventEstimates, Options, Policy};
 
 /// Reconcile conflicting reports into low / best / high estimates
 ///
@@ -15,63 +14,38 @@ use std::io::Write;
 pub struct Args {
     /// Only this event
     event: Option<String>,
+    #[command(flatten)]
+    estimates: EstimateArgs,
+}
+
+/// How estimates are made: taken by every command that prints one.
+#[derive(Debug, clap::Args)]
+pub struct EstimateArgs {
     /// How the best value is chosen
-    #[arg(long, value_enum, default_value_t = Policy::Majority)]
+    #[arg(long, value_parser = super::vocab::<Policy>(), default_value = "majority")]
     policy: Policy,
     /// Leave out sources graded below this letter (A best, F worst)
-    #[arg(long, value_name = "GRADE")]
-    min_grade: Option<String>,
+    #[arg(long, value_name = "GRADE", value_parser = super::vocab::<Grade>())]
+    min_grade: Option<Grade>,
     /// Leave out alleged claims
     #[arg(long)]
     no_alleged: bool,
 }
 
-impl Args {
-    pub fn options(&self) -> Result<Options> {
-        Ok(Options {
+impl EstimateArgs {
+    pub fn options(&self) -> Options {
+        Options {
             policy: self.policy,
-            min_grade: self
-                .min_grade
-                .as_deref()
-                .map(|g| Grade::parse("--min-grade", g))
-                .transpose()?,
+            min_grade: self.min_grade,
             no_alleged: self.no_alleged,
-        })
-    }
-}
-
-/// Reconciles one event, or all of them in date order.
-pub fn reconcile_all(
-    conn: &Connection,
-    event: Option<&str>,
-    opts: &Options,
-) -> Result<Vec<(EventView, EventEstimates)>> {
-    let events = match event {
-        Some(slug) => {
-            vec![query::event(conn, slug)?.ok_or_else(|| Error::unknown("event", slug, "see `tally event list`"))?]
         }
-        None => query::events(conn)?,
-    };
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        let claims = query::claims(
-            conn,
-            &ClaimFilter {
-                event: Some(&e.slug),
-                ..Default::default()
-            },
-        )?;
-        let decisions = query::decisions(conn, Some(&e.slug))?;
-        let est = reconcile::reconcile_event(&e.slug, &claims, &decisions, opts);
-        out.push((e, est));
     }
-    Ok(out)
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let opts = args.options()?;
+    let opts = args.estimates.options();
     let ledger = ctx.open()?;
-    let all = reconcile_all(ledger.conn(), args.event.as_deref(), &opts)?;
+    let all = reconcile::all(ledger.conn(), args.event.as_deref(), &opts)?;
     let estimates: Vec<&EventEstimates> = all.iter().map(|(_, e)| e).collect();
     ctx.emit(&estimates, |out| render(out, &all))
 }

@@ -1,8 +1,8 @@
 use super::{Ctx, opt, read_file, read_text_file, table};
-use crate::actions::{self, CaptureFile, ReportInput};
-use crate::error::{Error, Result};
-use crate::ledger::query::{self, ClaimFilter};
 use std::path::PathBuf;
+use tally::actions::{self, CaptureFile, ReportInput};
+use tally::error::{Error, Result};
+use tally::ledger::query::{self, ClaimFilter};
 
 /// Reports: one publication by one source, and the claims it carries
 #[derive(Debug, clap::Subcommand)]
@@ -150,7 +150,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
             let list = query::reports(ledger.conn(), source.as_deref())?;
             let brief: Vec<_> = list
                 .into_iter()
-                .map(|r| crate::ledger::query::ReportView { text: None, ..r })
+                .map(|r| tally::ledger::query::ReportView { text: None, ..r })
                 .collect();
             ctx.emit(&brief, |out| {
                 let rows = brief

@@ -1,8 +1,8 @@
 use super::{Ctx, opt, table};
-use crate::actions::{self, SourceInput};
-use crate::error::{Error, Result};
-use crate::ledger::query;
-use crate::model::Grade;
+use tally::actions::{self, SourceInput};
+use tally::error::{Error, Result};
+use tally::ledger::query;
+use tally::model::{Grade, SourceKind};
 
 /// Sources: outlets and bodies that publish reports
 #[derive(Debug, clap::Subcommand)]
@@ -10,7 +10,7 @@ pub enum Command {
     /// Add a source
     Add(Fields),
     /// Change a source's name, kind, grade, URL or note
-    Amend(Fields),
+    Amend(AmendArgs),
     /// List sources
     List,
     /// Show one source
@@ -24,34 +24,40 @@ pub struct Fields {
     /// Its display name
     #[arg(long)]
     name: Option<String>,
-    /// news-agency, national-media, international-media, un, ngo, government, military,
-    /// armed-group, social-media, local-contact or other [default: other]
-    #[arg(long)]
-    kind: Option<String>,
-    /// Reliability, Admiralty scale A (completely reliable) to F (cannot be judged)
-    #[arg(long)]
-    grade: Option<String>,
+    /// What kind of body it is [default: other]
+    #[arg(long, value_parser = super::vocab::<SourceKind>())]
+    kind: Option<SourceKind>,
+    /// Reliability, Admiralty scale A (completely reliable) to F (cannot be judged) [default: F]
+    #[arg(long, value_parser = super::vocab::<Grade>())]
+    grade: Option<Grade>,
     /// Home page
     #[arg(long)]
     url: Option<String>,
     /// Free text
     #[arg(long)]
     note: Option<String>,
-    /// Why it changes (amend)
+}
+
+/// An amendment: the fields to change, and why
+#[derive(Debug, clap::Args)]
+pub struct AmendArgs {
+    #[command(flatten)]
+    fields: Fields,
+    /// Why it changes
     #[arg(long)]
     reason: Option<String>,
 }
 
 impl Fields {
-    fn input(self) -> SourceInput {
+    fn input(self, reason: Option<String>) -> SourceInput {
         SourceInput {
             slug: self.slug,
             name: self.name,
-            kind: self.kind,
-            grade: self.grade,
+            kind: self.kind.map(|k| k.as_str().into()),
+            grade: self.grade.map(|g| g.as_str().into()),
             url: self.url,
             note: self.note,
-            reason: self.reason,
+            reason,
         }
     }
 }
@@ -60,13 +66,13 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
         Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_source(tx, &f.input()))?;
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_source(tx, &f.input(None)))?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "recorded source {} (seq {})", entry.entity, entry.seq)
             })
         }
-        Command::Amend(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_source(tx, &f.input()))?;
+        Command::Amend(a) => {
+            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_source(tx, &a.fields.input(a.reason)))?;
             ctx.emit(&entry, |out| {
                 writeln!(out, "amended source {} (seq {})", entry.entity, entry.seq)
             })

@@ -1,6 +1,6 @@
 use super::{Ctx, style};
-use crate::error::{Error, Result};
-use crate::ledger::verify::{self, Checkpoint};
+use tally::error::{Error, Result};
+use tally::ledger::verify::{self, Checkpoint};
 
 /// Prove the ledger was not edited behind tally's back
 ///

@@ -19,6 +19,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// A connection to a ledger or to a replayed state of one: what queries
+/// take. Outside this module it is only passed along, never queried.
+pub type Db = Connection;
+
 /// The schema, embedded.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
@@ -214,7 +218,7 @@ fn busy(e: rusqlite::Error) -> Error {
     }
 }
 
-pub(crate) fn head_of(conn: &Connection) -> Result<Head> {
+pub fn head_of(conn: &Connection) -> Result<Head> {
     let head = conn
         .query_row(
             "SELECT seq, hash FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)",

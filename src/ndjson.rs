@@ -9,8 +9,8 @@
 
 use crate::actions::{self, ActorInput, ClaimInput, DecisionInput, EventInput, ReportInput, SourceInput};
 use crate::error::{Error, Result};
+use crate::ledger::Db;
 use crate::ledger::{Tx, query};
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
@@ -164,7 +164,7 @@ fn apply_record(tx: &mut Tx, record: &Record, at: &str, done: &mut Imported) -> 
 }
 
 /// Writes the ledger's current state as NDJSON records, oldest entity first.
-pub fn export(conn: &Connection, out: &mut dyn Write) -> Result<u64> {
+pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
     // (seq of the entity's first entry, record)
     let mut records: Vec<(i64, Record)> = Vec::new();
     let first_seq = |entity: &str| query::first_seq(conn, entity);
@@ -320,14 +320,11 @@ mod tests {
         ledger
             .write(&stamp, |tx| import(tx, lines.as_bytes(), &stamp.at, |_| {}))
             .unwrap();
-        let claims: Vec<(String, String)> = ledger
-            .conn()
-            .prepare("SELECT id, origin FROM claims ORDER BY num")
+        let claims: Vec<(String, String)> = crate::ledger::query::claims(ledger.conn(), &Default::default())
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+            .into_iter()
+            .map(|c| (c.id, c.origin))
+            .collect();
         let expected: Vec<(String, String)> = [("c1", "Agence X"), ("c2", "Agence X"), ("c3", "ax"), ("c4", "ax")]
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
