@@ -50,6 +50,7 @@ crate::string_enum!(
     Policy { Majority = "majority", Conservative = "conservative", Latest = "latest", Graded = "graded" }
 );
 
+#[allow(clippy::derivable_impls)] // the enum is made by a macro
 impl Default for Policy {
     fn default() -> Policy {
         Policy::Majority
