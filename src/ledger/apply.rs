@@ -12,10 +12,11 @@ use crate::model::{
     self, ActorBody, Body, ClaimBody, DecisionBody, EventBody, InitBody, ReportBody, RetractBody, SourceBody,
 };
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
-use rusqlite::{Connection, params, params_from_iter};
+use rusqlite::{Connection, params};
 
-/// One projection row, columns in schema order, borrowing from the entry.
-pub type Row<'a> = Vec<ToSqlOutput<'a>>;
+/// One projection row: each column's named parameter (`:name`) and value,
+/// in schema order, borrowing from the entry.
+pub type Row<'a> = Vec<(&'static str, ToSqlOutput<'a>)>;
 
 /// Applies one entry to the projections of `conn`.
 pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
@@ -24,9 +25,9 @@ pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
         (Op::SourceAdd | Op::SourceAmend, Body::Source(b)) => source(conn, h, b)?,
         (Op::ActorAdd | Op::ActorAmend, Body::Actor(b)) => actor(conn, h, b)?,
         (Op::EventAdd | Op::EventAmend, Body::Event(b)) => event(conn, h, b)?,
-        (Op::ReportAdd, Body::Report(b)) => insert(conn, h, INSERT_REPORT, &report_row(h, b)?)?,
+        (Op::ReportAdd, Body::Report(b)) => execute(conn, h, INSERT_REPORT, &report_row(h, b)?)?,
         (Op::ReportAmend, Body::Report(b)) => amend_report(conn, h, b)?,
-        (Op::ClaimAdd, Body::Claim(b)) => insert(conn, h, INSERT_CLAIM, &claim_row(h, b)?)?,
+        (Op::ClaimAdd, Body::Claim(b)) => execute(conn, h, INSERT_CLAIM, &claim_row(h, b)?)?,
         (Op::ClaimAmend, Body::Claim(b)) => amend_claim(conn, h, b)?,
         (Op::ClaimRetract, Body::Retract(b)) => retract(conn, h, b)?,
         (Op::DecisionAdd, Body::Decision(b)) => decision(conn, h, b)?,
@@ -86,65 +87,81 @@ fn owned(s: String) -> ToSqlOutput<'static> {
     ToSqlOutput::Owned(Value::Text(s))
 }
 
-/// Inserts a whole row with `sql`, one of the statements below.
-fn insert(conn: &Connection, h: &Header, sql: &str, row: &Row) -> Result<usize> {
-    conn.prepare_cached(sql)?
-        .execute(params_from_iter(row.iter()))
-        .map_err(sql_err(h))
+/// Runs `sql` with the values of `row` whose names it uses: an UPDATE
+/// sets some columns of the row an INSERT adds whole.
+fn execute(conn: &Connection, h: &Header, sql: &str, row: &Row) -> Result<usize> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    for (name, value) in row {
+        if let Some(i) = stmt.parameter_index(name)? {
+            stmt.raw_bind_parameter(i, value)?;
+        }
+    }
+    stmt.raw_execute().map_err(sql_err(h))
 }
 
-const INSERT_REPORT: &str = "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const INSERT_CLAIM: &str =
-    "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const INSERT_REPORT: &str = "INSERT INTO reports (id, num, source, title, url, published, retrieved, language, text,
+        capture_sha256, capture_name, capture_size, revision, seq)
+    VALUES (:id, :num, :source, :title, :url, :published, :retrieved, :language, :text,
+        :capture_sha256, :capture_name, :capture_size, :revision, :seq)";
 
-/// The `reports` row that `report.add` creates.
+const INSERT_CLAIM: &str = "INSERT INTO claims (id, num, event, report, kind, subject, subject_key, phrase, low, high,
+        point, actor, actor_desc, stance, origin, origin_key, hedge, quote, note, revision, retracted, reason,
+        added_seq, seq)
+    VALUES (:id, :num, :event, :report, :kind, :subject, :subject_key, :phrase, :low, :high,
+        :point, :actor, :actor_desc, :stance, :origin, :origin_key, :hedge, :quote, :note, :revision, :retracted, :reason,
+        :added_seq, :seq)";
+
+/// The `reports` row that `report.add` creates. `verify` sums this row
+/// for reports never amended, so it must hold every column of the table
+/// (a test checks it against the schema).
 pub fn report_row<'a>(h: &Header<'a>, b: &'a ReportBody) -> Result<Row<'a>> {
     let capture = b.capture.as_ref();
     Ok(vec![
-        text(h.entity),
-        int(num(h, 'r')?),
-        text(&b.source),
-        opt_text(b.title.as_deref()),
-        opt_text(b.url.as_deref()),
-        opt_text(b.published.as_deref()),
-        text(&b.retrieved),
-        opt_text(b.language.as_deref()),
-        opt_text(b.text.as_deref()),
-        opt_text(capture.map(|c| c.sha256.as_str())),
-        opt_text(capture.map(|c| c.name.as_str())),
-        opt_int(capture.map(|c| c.size)),
-        int(1),
-        int(h.seq),
+        (":id", text(h.entity)),
+        (":num", int(num(h, 'r')?)),
+        (":source", text(&b.source)),
+        (":title", opt_text(b.title.as_deref())),
+        (":url", opt_text(b.url.as_deref())),
+        (":published", opt_text(b.published.as_deref())),
+        (":retrieved", text(&b.retrieved)),
+        (":language", opt_text(b.language.as_deref())),
+        (":text", opt_text(b.text.as_deref())),
+        (":capture_sha256", opt_text(capture.map(|c| c.sha256.as_str()))),
+        (":capture_name", opt_text(capture.map(|c| c.name.as_str()))),
+        (":capture_size", opt_int(capture.map(|c| c.size))),
+        (":revision", int(1)),
+        (":seq", int(h.seq)),
     ])
 }
 
-/// The `claims` row that `claim.add` creates.
+/// The `claims` row that `claim.add` creates; like [`report_row`], every
+/// column of the table.
 pub fn claim_row<'a>(h: &Header<'a>, b: &'a ClaimBody) -> Result<Row<'a>> {
     Ok(vec![
-        text(h.entity),
-        int(num(h, 'c')?),
-        text(&b.event),
-        text(&b.report),
-        text(b.kind.as_str()),
-        text(&b.subject),
-        owned(model::fold(&b.subject)),
-        opt_text(b.phrase.as_deref()),
-        opt_int(b.low),
-        opt_int(b.high),
-        opt_int(b.point),
-        opt_text(b.actor.as_deref()),
-        opt_text(b.actor_desc.as_deref()),
-        opt_text(b.stance.map(|s| s.as_str())),
-        text(&b.origin),
-        owned(model::fold(&b.origin)),
-        text(b.hedge.as_str()),
-        opt_text(b.quote.as_deref()),
-        opt_text(b.note.as_deref()),
-        int(1),
-        int(0),
-        opt_text(b.reason.as_deref()),
-        int(h.seq),
-        int(h.seq),
+        (":id", text(h.entity)),
+        (":num", int(num(h, 'c')?)),
+        (":event", text(&b.event)),
+        (":report", text(&b.report)),
+        (":kind", text(b.kind.as_str())),
+        (":subject", text(&b.subject)),
+        (":subject_key", owned(model::fold(&b.subject))),
+        (":phrase", opt_text(b.phrase.as_deref())),
+        (":low", opt_int(b.low)),
+        (":high", opt_int(b.high)),
+        (":point", opt_int(b.point)),
+        (":actor", opt_text(b.actor.as_deref())),
+        (":actor_desc", opt_text(b.actor_desc.as_deref())),
+        (":stance", opt_text(b.stance.map(|s| s.as_str()))),
+        (":origin", text(&b.origin)),
+        (":origin_key", owned(model::fold(&b.origin))),
+        (":hedge", text(b.hedge.as_str())),
+        (":quote", opt_text(b.quote.as_deref())),
+        (":note", opt_text(b.note.as_deref())),
+        (":revision", int(1)),
+        (":retracted", int(0)),
+        (":reason", opt_text(b.reason.as_deref())),
+        (":added_seq", int(h.seq)),
+        (":seq", int(h.seq)),
     ])
 }
 
@@ -241,26 +258,28 @@ fn event(conn: &Connection, h: &Header, b: &EventBody) -> Result<usize> {
 
 fn amend_report(conn: &Connection, h: &Header, b: &ReportBody) -> Result<usize> {
     // The add row's columns, matched on the ones an amendment keeps.
-    let row = report_row(h, b)?;
-    conn.prepare_cached(
-        "UPDATE reports SET title = ?4, url = ?5, published = ?6, retrieved = ?7, language = ?8, text = ?9,
-             capture_sha256 = ?10, capture_name = ?11, capture_size = ?12, revision = revision + 1, seq = ?14
-         WHERE id = ?1 AND num = ?2 AND source = ?3",
-    )?
-    .execute(params_from_iter(row.iter()))
-    .map_err(sql_err(h))
+    execute(
+        conn,
+        h,
+        "UPDATE reports SET title = :title, url = :url, published = :published, retrieved = :retrieved,
+             language = :language, text = :text, capture_sha256 = :capture_sha256, capture_name = :capture_name,
+             capture_size = :capture_size, revision = revision + 1, seq = :seq
+         WHERE id = :id AND num = :num AND source = :source",
+        &report_row(h, b)?,
+    )
 }
 
 fn amend_claim(conn: &Connection, h: &Header, b: &ClaimBody) -> Result<usize> {
-    let row = claim_row(h, b)?;
-    conn.prepare_cached(
-        "UPDATE claims SET event = ?3, kind = ?5, subject = ?6, subject_key = ?7, phrase = ?8, low = ?9, high = ?10,
-             point = ?11, actor = ?12, actor_desc = ?13, stance = ?14, origin = ?15, origin_key = ?16, hedge = ?17,
-             quote = ?18, note = ?19, revision = revision + 1, reason = ?22, seq = ?24
-         WHERE id = ?1 AND num = ?2 AND report = ?4 AND retracted = 0",
-    )?
-    .execute(params_from_iter(row.iter()))
-    .map_err(sql_err(h))
+    execute(
+        conn,
+        h,
+        "UPDATE claims SET event = :event, kind = :kind, subject = :subject, subject_key = :subject_key,
+             phrase = :phrase, low = :low, high = :high, point = :point, actor = :actor, actor_desc = :actor_desc,
+             stance = :stance, origin = :origin, origin_key = :origin_key, hedge = :hedge, quote = :quote,
+             note = :note, revision = revision + 1, reason = :reason, seq = :seq
+         WHERE id = :id AND num = :num AND report = :report AND retracted = 0",
+        &claim_row(h, b)?,
+    )
 }
 
 fn retract(conn: &Connection, h: &Header, b: &RetractBody) -> Result<usize> {

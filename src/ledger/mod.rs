@@ -27,8 +27,10 @@ pub type Db = Connection;
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
 /// Schema migrations, applied in order against `PRAGMA user_version`;
-/// append only, never edit a released entry.
-const MIGRATIONS: &[&str] = &[SCHEMA];
+/// append only, never edit a released entry. Fresh ledgers, migrated
+/// ledgers and the scratch databases of replay and `verify` are all built
+/// by this one list.
+pub const MIGRATIONS: &[&str] = &[SCHEMA];
 
 /// A connection is used by one thread at a time (rusqlite's `Connection`
 /// is not `Sync`), so SQLite need not lock a mutex on every call.
@@ -95,20 +97,30 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Brings a connection's schema up to date, inside one exclusive transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// [`migrate`] with the list given, so that a test can add a migration.
+pub fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
     // Reading the version is enough when it is current: no write, no lock.
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    if current == MIGRATIONS.len() as i64 {
+    if current == migrations.len() as i64 {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let latest = MIGRATIONS.len() as i64;
+    let latest = migrations.len() as i64;
     if version > latest {
         return Err(Error::Invalid(format!(
             "this ledger has schema version {version}, newer than this tally understands ({latest}); upgrade tally"
         )));
     }
-    for sql in &MIGRATIONS[version as usize..] {
+    if version < 0 {
+        return Err(Error::Integrity(format!(
+            "this ledger's schema version is {version}, which no tally ever wrote: the file was altered"
+        )));
+    }
+    for sql in &migrations[version as usize..] {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", latest)?;
@@ -457,5 +469,98 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).unwrap();
         let err = migrate(&mut conn).unwrap_err().to_string();
         assert!(err.contains("newer"), "{err}");
+    }
+
+    /// The model is cargo's `migrate_twice`: a second migration that adds
+    /// a column, applied to a ledger that already holds entries, leaves a
+    /// ledger that appends and verifies, because verify's scratch database
+    /// is built by the same list of migrations.
+    #[test]
+    fn a_ledger_migrated_by_a_column_adding_migration_verifies() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let stamp = Stamp {
+            author: "t".into(),
+            at: "2017-05-09T14:03:00Z".into(),
+        };
+        let event = || crate::model::EventBody {
+            title: "T".into(),
+            date: "2017-05-07".into(),
+            place: None,
+            region: None,
+            country: None,
+            lat: None,
+            lon: None,
+            event_type: None,
+            reason: None,
+        };
+        let (mut ledger, _) = Ledger::create(&path, &stamp, false).unwrap();
+        ledger
+            .write(&stamp, |tx| tx.append(Op::EventAdd, "e1", event()))
+            .unwrap();
+        let two: &[&str] = &[SCHEMA, "ALTER TABLE events ADD COLUMN x TEXT;"];
+        migrate_with(&mut ledger.conn, two).unwrap();
+        migrate_with(&mut ledger.conn, two).unwrap();
+        let version: i64 = ledger
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2);
+        ledger
+            .write(&stamp, |tx| tx.append(Op::EventAdd, "e2", event()))
+            .unwrap();
+        let report = verify::verify_with(&ledger.conn, &path, None, two).unwrap();
+        assert!(report.ok, "{:?}", report.problems);
+        assert_eq!(report.entries, 3);
+        // Checked against the one-migration schema, the new column is a change.
+        let report = verify::verify(&ledger.conn, &path, None).unwrap();
+        assert!(!report.ok);
+    }
+
+    /// `verify` sums the rows that `report.add` and `claim.add` build
+    /// without replaying them, so those rows must name every column of
+    /// their tables, in order: a migration that adds a column to either
+    /// must extend them.
+    #[test]
+    fn add_rows_name_every_column_of_their_tables() {
+        let conn = replay::scratch(replay::Indexes::Without).unwrap();
+        let columns = |table: &str| -> Vec<String> {
+            conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid"))
+                .unwrap()
+                .query_map([], |r| r.get::<_, String>(0))
+                .unwrap()
+                .map(|c| format!(":{}", c.unwrap()))
+                .collect()
+        };
+        let h = Header {
+            seq: 5,
+            at: "2017-05-09T14:03:00Z",
+            op: Op::ClaimAdd,
+            entity: "c1",
+        };
+        let claim: crate::model::ClaimBody = serde_json::from_str(
+            r#"{"event":"e","report":"r1","kind":"killed","subject":"total","phrase":"7","low":7,"high":7,
+                "point":7,"actor":null,"actor_desc":null,"stance":null,"origin":"ap","hedge":"asserted",
+                "quote":null,"note":null}"#,
+        )
+        .unwrap();
+        let names: Vec<&str> = apply::claim_row(&h, &claim).unwrap().iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, columns("claims"));
+        let report: crate::model::ReportBody = serde_json::from_str(
+            r#"{"source":"ap","title":null,"url":null,"published":null,"retrieved":"2017-05-09T14:03:00Z",
+                "language":null,"text":null,"capture":null}"#,
+        )
+        .unwrap();
+        let h = Header {
+            entity: "r1",
+            op: Op::ReportAdd,
+            ..h
+        };
+        let names: Vec<&str> = apply::report_row(&h, &report)
+            .unwrap()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(names, columns("reports"));
     }
 }

@@ -1,7 +1,7 @@
 //! Reading the journal back: streaming its entries, and rebuilding
 //! projections from them into a scratch database.
 
-use super::{SCHEMA, apply};
+use super::{MIGRATIONS, apply, migrate_with};
 use crate::error::{Error, Result};
 use crate::journal::{Header, Op};
 use crate::model::Body;
@@ -158,13 +158,22 @@ pub enum Indexes {
 /// temporary file that SQLite deletes on close, so that rebuilding a large
 /// ledger's past costs disk, not memory.
 pub fn scratch(indexes: Indexes) -> Result<Connection> {
-    let conn = Connection::open("")?;
+    scratch_with(indexes, MIGRATIONS)
+}
+
+/// [`scratch`] built by the migrations given: the same list that built
+/// the ledger it stands beside.
+pub fn scratch_with(indexes: Indexes, migrations: &[&str]) -> Result<Connection> {
+    let mut conn = Connection::open("")?;
     conn.pragma_update(None, "temp_store", "FILE")?;
-    match indexes {
-        Indexes::With => conn.execute_batch(SCHEMA)?,
-        Indexes::Without => {
-            let tables: Vec<&str> = SCHEMA.lines().filter(|l| !l.starts_with("CREATE INDEX")).collect();
-            conn.execute_batch(&tables.join("\n"))?
+    migrate_with(&mut conn, migrations)?;
+    if indexes == Indexes::Without {
+        let names: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for name in names {
+            conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
     }
     Ok(conn)

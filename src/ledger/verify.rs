@@ -126,10 +126,20 @@ impl Problems {
 
 /// Checks the ledger at `path` (opened as `conn`).
 pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> Result<VerifyReport> {
+    verify_with(conn, path, against, super::MIGRATIONS)
+}
+
+/// [`verify`] against the schema that `migrations` build.
+pub fn verify_with(
+    conn: &Connection,
+    path: &Path,
+    against: Option<&Checkpoint>,
+    migrations: &[&str],
+) -> Result<VerifyReport> {
     let mut problems = Problems(Vec::new());
     // Every read below sees one snapshot, even while others append.
     let snapshot = conn.unchecked_transaction()?;
-    check_schema(conn, &replay::scratch(Indexes::With)?, &mut problems)?;
+    check_schema(conn, &replay::scratch_with(Indexes::With, migrations)?, &mut problems)?;
 
     // 2 + 3a: the chain on this thread, the replay on another, fed in
     // batches. A claim or report that is only ever added has the row
@@ -142,7 +152,7 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
     let snapshot_head = super::head_of(conn)?;
     let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(16);
-        let replayer = scope.spawn(|| replay_all(receive, &amended, key));
+        let replayer = scope.spawn(|| replay_all(receive, &amended, key, migrations));
         // The stored tables are summed alongside, on a third thread.
         let summer = scope.spawn(|| stored_sums(path, &snapshot_head, key));
         let mut batch = Batch::default();
@@ -190,7 +200,7 @@ pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> R
         .filter(|t| stored.of(t) != expected.of(t))
         .collect();
     if !differing.is_empty() {
-        explain(path, &differing, &mut problems)?;
+        explain(path, &differing, migrations, &mut problems)?;
     }
 
     // 4: blobs.
@@ -262,8 +272,13 @@ fn check_link(e: &StoredEntry, next: i64, prev: &str, problems: &mut Problems) {
 /// The replay thread: checks each body's canonical form, and returns the
 /// expected sums of every projection table and the entries that are not
 /// canonical or could not be replayed.
-fn replay_all(batches: std::sync::mpsc::Receiver<Batch>, amended: &Amended, key: [u8; 32]) -> Result<(Sums, Problems)> {
-    let scratch = replay::scratch(Indexes::Without)?;
+fn replay_all(
+    batches: std::sync::mpsc::Receiver<Batch>,
+    amended: &Amended,
+    key: [u8; 32],
+    migrations: &[&str],
+) -> Result<(Sums, Problems)> {
+    let scratch = replay::scratch_with(Indexes::Without, migrations)?;
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
     scratch.execute_batch("BEGIN")?;
@@ -377,8 +392,8 @@ impl Amended {
 
 /// Replays the whole journal again, inside one snapshot of the file, and
 /// names the rows of each `table` that differ from the replay.
-fn explain(path: &Path, tables: &[&str], problems: &mut Problems) -> Result<()> {
-    let scratch = replay::scratch(Indexes::Without)?;
+fn explain(path: &Path, tables: &[&str], migrations: &[&str], problems: &mut Problems) -> Result<()> {
+    let scratch = replay::scratch_with(Indexes::Without, migrations)?;
     scratch.execute("ATTACH DATABASE ?1 AS stored", [path.to_string_lossy()])?;
     scratch.execute_batch("BEGIN")?;
     replay::each_entry_in(&scratch, "stored", None, |e| {
@@ -457,7 +472,7 @@ impl Sums {
     fn add(&mut self, table: &'static str, row: &apply::Row) {
         self.add_values(
             table,
-            row.iter().map(|v| match v {
+            row.iter().map(|(_, v)| match v {
                 ToSqlOutput::Borrowed(r) => *r,
                 ToSqlOutput::Owned(o) => o.into(),
                 _ => ValueRef::Null,
@@ -500,6 +515,27 @@ fn check_schema(conn: &Connection, scratch: &Connection, problems: &mut Problems
 
 /// Names the first rows of `table` where stored and replayed differ.
 fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Problems) -> Result<bool> {
+    // Rows can only be compared column by column when the columns agree;
+    // a table whose columns were changed is reported as such.
+    let columns = |schema: &str| -> Result<Vec<(String, String)>> {
+        Ok(scratch
+            .prepare("SELECT name, type FROM pragma_table_info(?1, ?2) ORDER BY cid")?
+            .query_map([table, schema], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    };
+    let (stored, expected) = (columns("stored")?, columns("main")?);
+    if stored != expected {
+        let names = |c: &[(String, String)]| c.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ");
+        problems.table(
+            table,
+            format!(
+                "its columns are ({}) where tally's schema has ({})",
+                names(&stored),
+                names(&expected)
+            ),
+        );
+        return Ok(true);
+    }
     let sql = format!(
         "SELECT {key} FROM (SELECT * FROM stored.{table} EXCEPT SELECT * FROM main.{table})
          UNION SELECT {key} FROM (SELECT * FROM main.{table} EXCEPT SELECT * FROM stored.{table})
