@@ -386,35 +386,6 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
     }
 }
 
-const PREFIXES: &[&str] = &[
-    "at least",
-    "no fewer than",
-    "no less than",
-    "a minimum of",
-    "more than",
-    "over",
-    "upwards of",
-    "in excess of",
-    "at most",
-    "up to",
-    "as many as",
-    "no more than",
-    "fewer than",
-    "less than",
-    "under",
-    "about",
-    "around",
-    "approximately",
-    "roughly",
-    "some",
-    "nearly",
-    "almost",
-    "close to",
-    "an estimated",
-    "exactly",
-    "between",
-];
-
 const AUX: &[&str] = &[
     "were",
     "was",
@@ -623,71 +594,11 @@ fn acronyms(toks: &[Tok]) -> Vec<String> {
 fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claims: &mut Vec<Proposed>) {
     let mut i = 0;
     while i < toks.len() {
-        let w = toks[i].word.as_str();
-        let singular = matches!(w, "a" | "an" | "one")
-            && toks
-                .iter()
-                .skip(i + 1)
-                .take(3)
-                .any(|t| SINGULAR_PEOPLE.iter().any(|p| near(&t.word, p)));
-        let vague = quantity::VAGUE.iter().any(|(v, _)| *v == w);
-        if !(singular || vague || (is_number_word(w) && w != "and" && !date_like(toks, i))) {
+        let Some((end, phrase, low, high)) = quantity_at(toks, i) else {
             i += 1;
             continue;
-        }
-        // The number's own words: "forty-seven", "two dozen", "10-15".
-        let mut j = i + 1;
-        if !singular && !vague {
-            while j < toks.len() && is_number_word(&toks[j].word) && !toks[j - 1].clause_end && !date_like(toks, j) {
-                if toks[j].word == "and"
-                    && !toks.get(j + 1).is_some_and(|t| {
-                        quantity::number(&t.word).is_some() && !t.word.chars().all(|c| c.is_ascii_digit())
-                    })
-                {
-                    break;
-                }
-                j += 1;
-            }
-            if toks.get(j).is_some_and(|t| t.word == "or") && toks.get(j + 1).is_some_and(|t| t.word == "more") {
-                j += 2;
-            }
-        }
-        // A prefix such as "at least" or "more than".
-        let mut start = i;
-        for p in PREFIXES {
-            let n = p.split(' ').count();
-            if i >= n
-                && toks[i - n..i]
-                    .iter()
-                    .map(|t| t.word.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    == *p
-            {
-                start = i - n;
-                break;
-            }
-        }
-        let number_text = toks[i..j].iter().map(|t| t.word.as_str()).collect::<Vec<_>>().join(" ");
-        let phrase_words: Vec<&str> = toks[start..j].iter().map(|t| t.raw.as_str()).collect();
-        let phrase = if singular {
-            toks[i].raw.clone()
-        } else {
-            phrase_words.join(" ")
         };
-        let parsed = if singular {
-            quantity::parse("one").ok().map(|q| (q.low, q.high))
-        } else {
-            quantity::parse(&phrase)
-                .ok()
-                .or_else(|| quantity::parse(&number_text).ok())
-                .map(|q| (q.low, q.high))
-        };
-        let Some((low, high)) = parsed else {
-            i = j;
-            continue;
-        };
-        if let Some((kind, subject)) = find_trigger(toks, start, j) {
+        if let Some((kind, subject)) = find_trigger(toks, i, end) {
             let duplicate = claims
                 .iter()
                 .any(|c| c.kind == kind && c.phrase.as_deref() == Some(&phrase) && c.subject == subject);
@@ -707,8 +618,48 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
                 });
             }
         }
-        i = j.max(i + 1);
+        i = end;
     }
+}
+
+/// The quantity that starts at token `i`, read by the quantity parser
+/// itself (one vocabulary: "not less than 4" can never become "less than
+/// 4"): the longest run of words within the clause that it accepts and that
+/// holds a number which is not part of a date. Returns (the token after it,
+/// the phrase as written, low, high). "a" or "one" before a singular person
+/// ("killed a Liberian soldier") is the number one.
+fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64>)> {
+    let w = toks[i].word.as_str();
+    if matches!(w, "a" | "an" | "one")
+        && toks
+            .iter()
+            .skip(i + 1)
+            .take(3)
+            .any(|t| SINGULAR_PEOPLE.iter().any(|p| near(&t.word, p)))
+    {
+        return Some((i + 1, toks[i].raw.clone(), 1, Some(1)));
+    }
+    let clause = toks[i..]
+        .iter()
+        .position(|t| t.clause_end)
+        .map_or(toks.len(), |k| i + k + 1);
+    let words: Vec<&str> = toks[i..clause].iter().map(|t| t.word.as_str()).collect();
+    let (n, q) = quantity::longest(&words)?;
+    let numeric = (i..i + n).any(|k| {
+        let w = toks[k].word.as_str();
+        (is_number_word(w) && w != "and" && !date_like(toks, k)) || quantity::VAGUE.iter().any(|(v, _)| *v == w)
+    });
+    if !numeric {
+        return None;
+    }
+    let phrase = toks[i..i + n]
+        .iter()
+        .map(|t| t.raw.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(['.', '!', '?'])
+        .to_string();
+    Some((i + n, phrase, q.low, q.high))
 }
 
 /// The casualty word of a number at toks[start..end): after it in the
@@ -1082,6 +1033,30 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
         assert_eq!(
             (r.actor.as_deref(), r.actor_desc.as_deref(), r.hedge.as_str()),
             (Some("unknown"), Some("suspected jihadists"), "alleged")
+        );
+    }
+
+    /// Quantities come from the quantity parser itself: a second list of
+    /// its prefixes once read "not less than 4" as "less than 4" and "a
+    /// maximum of 10" as exactly 10.
+    #[test]
+    fn counts_are_read_by_the_quantity_parser() {
+        let text = "Raid on an army post\n\nAt most ten soldiers died in the raid on Tuesday 3 May 2022, \
+                    and not less than 4 civilians were wounded. Just under 30 people fled. (Agence X, May 4)\n";
+        let items = parse(text, None);
+        assert_eq!(items.len(), 1);
+        let got: Vec<(&str, Option<&str>, Option<i64>, Option<i64>)> = items[0]
+            .claims
+            .iter()
+            .map(|c| (c.kind.as_str(), c.phrase.as_deref(), c.low, c.high))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("killed", Some("At most ten"), Some(0), Some(10)),
+                ("wounded", Some("not less than 4"), Some(4), None),
+                ("count", Some("Just under 30"), Some(27), Some(29)),
+            ]
         );
     }
 

@@ -118,6 +118,18 @@ const ABOUT: &[&str] = &[
 const NEARLY: &[&str] = &["nearly", "almost", "just under"];
 const ZERO: &[&str] = &["none", "no one", "nobody", "zero", "no"];
 
+/// The most words [`longest`] tries: "no fewer than two hundred and fifty".
+const LONGEST: usize = 8;
+
+/// The longest run of `words`, from the first, that reads as a quantity,
+/// and how many words it takes: how the bulletin extractor finds counts in
+/// running text with this parser's vocabulary and no other.
+pub fn longest(words: &[&str]) -> Option<(usize, Quantity)> {
+    (1..=words.len().min(LONGEST))
+        .rev()
+        .find_map(|n| parse(&words[..n].join(" ")).ok().map(|q| (n, q)))
+}
+
 /// Reads `phrase` as an interval.
 pub fn parse(phrase: &str) -> Result<Quantity, ParseError> {
     let text = normalize(phrase);

@@ -23,6 +23,7 @@ impl TestEnv {
     }
 
     /// A ledger with `init` already run.
+    #[track_caller]
     pub fn init() -> TestEnv {
         let env = TestEnv::new();
         env.ok(&["init"]);
@@ -40,6 +41,7 @@ impl TestEnv {
         c
     }
 
+    #[track_caller]
     pub fn run(&self, args: &[&str]) -> Out {
         let out = self.cmd().args(args).output().expect("run tally");
         Out {
@@ -50,6 +52,7 @@ impl TestEnv {
     }
 
     /// Runs and expects exit 0; returns stdout.
+    #[track_caller]
     pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert_eq!(out.code, 0, "tally {args:?} failed: {}", out.stderr);
@@ -57,6 +60,7 @@ impl TestEnv {
     }
 
     /// Runs with --json and parses stdout.
+    #[track_caller]
     pub fn json(&self, args: &[&str]) -> Value {
         let mut all = args.to_vec();
         all.push("--json");
@@ -65,6 +69,7 @@ impl TestEnv {
     }
 
     /// Runs and expects exit `code`; returns stderr.
+    #[track_caller]
     pub fn fails(&self, args: &[&str], code: i32) -> String {
         let out = self.run(args);
         assert_eq!(
@@ -77,6 +82,7 @@ impl TestEnv {
 
     /// Writes `bytes` to a file in the temp dir and returns its path, for
     /// `--capture` and `--text-file`.
+    #[track_caller]
     pub fn file(&self, name: &str, bytes: &[u8]) -> String {
         let path = self.dir.path().join(name);
         std::fs::write(&path, bytes).expect("write test file");
@@ -84,6 +90,7 @@ impl TestEnv {
     }
 
     /// Decides the scenario's one conflicting group (killed Malian soldiers at almoustarat).
+    #[track_caller]
     pub fn decide_soldiers(&self, value: i64, reason: &str) {
         let value = value.to_string();
         self.ok(&[
@@ -102,11 +109,13 @@ impl TestEnv {
     }
 
     /// The head hash, as `checkpoint` prints it.
+    #[track_caller]
     pub fn head(&self) -> String {
         self.ok(&["checkpoint"]).trim().to_string()
     }
 
     /// Sources, actors, events and two reports with claims: a small ledger.
+    #[track_caller]
     pub fn scenario() -> TestEnv {
         let env = TestEnv::init();
         env.ok(&[

@@ -69,6 +69,28 @@ fn ingest_dry_run_proposes_and_writes_nothing() {
     assert_eq!(find(&c, "count", "Nearly 50")["subject"], "people fled");
 }
 
+/// One vocabulary: the extractor reads quantities with the quantity
+/// parser, so its bounded prefixes cannot drift from the parser's.
+#[test]
+fn bulletin_quantities_keep_their_bounds() {
+    let env = TestEnv::init();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/corpus/ingest/bounded-prefixes.txt"
+    );
+    let v = env.json(&["ingest", file, "--dry-run"]);
+    let c = claims(&v, 0);
+    let interval = |kind: &str, phrase: &str| {
+        let x = find(&c, kind, phrase);
+        (x["low"].as_i64(), x["high"].as_i64())
+    };
+    assert_eq!(interval("killed", "A maximum of 10"), (Some(0), Some(10)));
+    assert_eq!(interval("wounded", "not less than 4"), (Some(4), None));
+    let (low, high) = interval("count", "Just under 30");
+    assert_eq!(high, Some(29), "just under 30 is the band below 30");
+    assert!(low.is_some_and(|l| l < 29));
+}
+
 #[test]
 fn ingest_writes_events_reports_and_claims_in_one_go() {
     let env = TestEnv::init();
