@@ -1045,7 +1045,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                     and not less than 4 civilians were wounded. Just under 30 people fled. (Agence X, May 4)\n";
         let items = parse(text, None);
         assert_eq!(items.len(), 1);
-        let got: Vec<(&str, Option<&str>, Option<i64>, Option<i64>)> = items[0]
+        let got: Vec<_> = items[0]
             .claims
             .iter()
             .map(|c| (c.kind.as_str(), c.phrase.as_deref(), c.low, c.high))
