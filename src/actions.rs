@@ -158,8 +158,18 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
             Some(n) => model::name("--name", n)?,
             None => old.name.clone(),
         },
-        kind: SourceKind::parse("--kind", i.kind.as_deref().unwrap_or(&old.kind))?,
-        grade: Grade::parse("--grade", i.grade.as_deref().unwrap_or(&old.grade))?,
+        kind: i
+            .kind
+            .as_deref()
+            .map(|k| SourceKind::parse("--kind", k))
+            .transpose()?
+            .unwrap_or(old.kind),
+        grade: i
+            .grade
+            .as_deref()
+            .map(|g| Grade::parse("--grade", g))
+            .transpose()?
+            .unwrap_or(old.grade),
         url: if i.url.is_some() {
             model::url("--url", i.url.as_deref())?
         } else {
@@ -173,8 +183,8 @@ pub fn amend_source(tx: &mut Tx, i: &SourceInput) -> Result<Entry> {
         reason: reason("--reason", i.reason.as_deref())?,
     };
     let unchanged = body.name == old.name
-        && body.kind.as_str() == old.kind
-        && body.grade.as_str() == old.grade
+        && body.kind == old.kind
+        && body.grade == old.grade
         && body.url == old.url
         && body.note == old.note;
     if unchanged {
@@ -726,7 +736,7 @@ pub fn add_decision(tx: &mut Tx, i: &DecisionInput) -> Result<Entry> {
         },
     )?
     .iter()
-    .any(|c| c.kind == kind.as_str() && model::fold(&c.subject) == model::fold(&subject));
+    .any(|c| c.kind == kind && model::fold(&c.subject) == model::fold(&subject));
     if !has_claims {
         return Err(Error::Invalid(format!(
             "event '{event}' has no current {kind} claims about '{subject}': --kind and --subject must name a reconciled group"

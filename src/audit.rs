@@ -19,32 +19,43 @@ use crate::error::{Error, Result};
 use crate::journal::sha256_hex;
 use crate::ledger::Db;
 use crate::ledger::query::{self, ClaimFilter, ClaimView, ReportView, SourceView};
-use crate::model;
+use crate::model::{self, Grade, Hedge, Kind, Stance};
 use crate::reconcile::EventEstimates;
-use crate::reconcile::{self, Options};
+use crate::reconcile::{self, Options, Status};
 use serde::Serialize;
+
+crate::string_enum!(
+    /// What an audit found, most severe first (the order of the table above).
+    Code {
+        CaptureMismatch = "CAPTURE_MISMATCH",
+        StaleDecision = "STALE_DECISION",
+        ConflictUndecided = "CONFLICT_UNDECIDED",
+        SelfClaimOnly = "SELF_CLAIM_ONLY",
+        AllegedOnly = "ALLEGED_ONLY",
+        SingleSource = "SINGLE_SOURCE",
+        UngradedSource = "UNGRADED_SOURCE",
+        NoUrl = "NO_URL",
+    }
+);
+
+impl Code {
+    /// 1 (most severe) to 8: the code's place in the table.
+    pub fn severity(self) -> u8 {
+        self as u8 + 1
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Problem {
     pub severity: u8,
-    pub code: &'static str,
+    pub code: Code,
     pub entity: String,
     pub message: String,
 }
 
-fn problem(code: &'static str, entity: impl Into<String>, message: String) -> Problem {
-    let severity = match code {
-        "CAPTURE_MISMATCH" => 1,
-        "STALE_DECISION" => 2,
-        "CONFLICT_UNDECIDED" => 3,
-        "SELF_CLAIM_ONLY" => 4,
-        "ALLEGED_ONLY" => 5,
-        "SINGLE_SOURCE" => 6,
-        "UNGRADED_SOURCE" => 7,
-        _ => 8,
-    };
+fn problem(code: Code, entity: impl Into<String>, message: String) -> Problem {
     Problem {
-        severity,
+        severity: code.severity(),
         code,
         entity: entity.into(),
         message,
@@ -64,7 +75,7 @@ pub fn problems(
     for (r, capture) in reports {
         if *capture == Some(false) {
             out.push(problem(
-                "CAPTURE_MISMATCH",
+                Code::CaptureMismatch,
                 &r.id,
                 format!(
                     "report {}'s captured file {} is missing or altered",
@@ -75,15 +86,15 @@ pub fn problems(
         }
         if r.url.is_none() && r.capture_sha256.is_none() {
             out.push(problem(
-                "NO_URL",
+                Code::NoUrl,
                 &r.id,
                 format!("report {} by {} has no URL and no captured copy", r.id, r.source),
             ));
         }
     }
-    for s in sources.iter().filter(|s| s.grade == "F") {
+    for s in sources.iter().filter(|s| s.grade == Grade::F) {
         out.push(problem(
-            "UNGRADED_SOURCE",
+            Code::UngradedSource,
             &s.slug,
             format!("source {} is graded F: its reliability cannot be judged", s.slug),
         ));
@@ -95,7 +106,7 @@ pub fn problems(
                 && d.stale
             {
                 out.push(problem(
-                    "STALE_DECISION",
+                    Code::StaleDecision,
                     &d.id,
                     format!(
                         "decision {} on {group} ({}) is contradicted by a later claim",
@@ -103,9 +114,9 @@ pub fn problems(
                     ),
                 ));
             }
-            if e.status == "conflict" {
+            if e.status == Status::Conflict {
                 out.push(problem(
-                    "CONFLICT_UNDECIDED",
+                    Code::ConflictUndecided,
                     &group,
                     format!(
                         "{group}: origins disagree ({} outside the majority) and no decision is recorded",
@@ -114,16 +125,16 @@ pub fn problems(
                 ));
             }
             let counted: Vec<_> = e.claims.iter().filter(|c| c.counted).collect();
-            if !counted.is_empty() && counted.iter().all(|c| c.hedge == "alleged") {
+            if !counted.is_empty() && counted.iter().all(|c| c.hedge == Hedge::Alleged) {
                 out.push(problem(
-                    "ALLEGED_ONLY",
+                    Code::AllegedOnly,
                     &group,
                     format!("{group} rests only on alleged claims"),
                 ));
             }
-            if e.status == "single-source" {
+            if e.status == Status::SingleSource {
                 out.push(problem(
-                    "SINGLE_SOURCE",
+                    Code::SingleSource,
                     &group,
                     format!(
                         "{group} rests on one origin: {}",
@@ -139,7 +150,7 @@ pub fn problems(
                 && r.claimed_by.iter().all(|o| model::fold(o) == model::fold(&r.actor))
             {
                 out.push(problem(
-                    "SELF_CLAIM_ONLY",
+                    Code::SelfClaimOnly,
                     format!("{}/{}", ev.event, r.actor),
                     format!(
                         "{}'s responsibility for {} rests only on its own claim",
@@ -157,8 +168,8 @@ pub fn problems(
 /// overlap; responsibility claims when they name the same actor with the
 /// same sense (claimed or attributed vs denied).
 pub fn agrees(claim: &ClaimView, other: &ClaimView) -> bool {
-    if claim.kind == "responsibility" {
-        let denies = |c: &ClaimView| c.stance.as_deref() == Some("denied");
+    if claim.kind == Kind::Responsibility {
+        let denies = |c: &ClaimView| c.stance == Some(Stance::Denied);
         return claim.actor == other.actor && denies(claim) == denies(other);
     }
     let (a_lo, a_hi) = (claim.low.unwrap_or(0), claim.high.unwrap_or(i64::MAX));
@@ -175,13 +186,13 @@ pub fn corroboration<'a>(claim: &ClaimView, others: &'a [ClaimView]) -> (Vec<&'a
             && o.event == claim.event
             && o.kind == claim.kind
             && model::fold(&o.origin) != model::fold(&claim.origin)
-            && (claim.kind == "responsibility" || model::fold(&o.subject) == model::fold(&claim.subject))
+            && (claim.kind == Kind::Responsibility || model::fold(&o.subject) == model::fold(&claim.subject))
     };
     let (mut yes, mut no) = (Vec::new(), Vec::new());
     for o in others.iter().filter(same_thing) {
         if agrees(claim, o) {
             yes.push(o.id.as_str());
-        } else if claim.kind != "responsibility" || claim.actor == o.actor || o.stance.as_deref() != Some("denied") {
+        } else if claim.kind != Kind::Responsibility || claim.actor == o.actor || o.stance != Some(Stance::Denied) {
             no.push(o.id.as_str());
         }
     }
@@ -218,7 +229,7 @@ pub struct RevisionRef {
     pub hash: String,
     pub at: String,
     pub author: String,
-    pub op: String,
+    pub op: crate::journal::Op,
 }
 
 #[derive(Debug, Serialize)]
@@ -226,7 +237,7 @@ pub struct ReportRef {
     pub id: String,
     pub source: String,
     pub source_name: String,
-    pub grade: String,
+    pub grade: Grade,
     pub published: Option<String>,
     pub url: Option<String>,
     pub capture_sha256: Option<String>,
@@ -301,9 +312,9 @@ pub struct Voice {
 
 #[derive(Debug, Serialize)]
 pub struct EstimateAudit {
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
-    pub status: String,
+    pub status: Status,
     pub low: Option<i64>,
     pub high: Option<i64>,
     pub best: Option<i64>,
@@ -360,9 +371,9 @@ pub fn event(conn: &Db, slug: &str, opts: &Options) -> Result<EventAudit> {
                 }
             }
             EstimateAudit {
-                kind: e.kind.clone(),
+                kind: e.kind,
                 subject: e.subject.clone(),
-                status: e.status.clone(),
+                status: e.status,
                 low: e.low,
                 high: e.high,
                 best: e.best,
@@ -383,19 +394,19 @@ pub fn event(conn: &Db, slug: &str, opts: &Options) -> Result<EventAudit> {
 #[derive(Debug, Serialize)]
 pub struct Dependence {
     pub event: String,
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
     pub best_with: Option<i64>,
     pub best_without: Option<i64>,
-    pub status_with: String,
-    pub status_without: String,
+    pub status_with: Status,
+    pub status_without: Status,
 }
 
 #[derive(Debug, Serialize)]
 pub struct SourceAudit {
     pub source: String,
     pub name: String,
-    pub grade: String,
+    pub grade: Grade,
     pub claims: Vec<String>,
     pub estimates: Vec<Dependence>,
 }
@@ -436,12 +447,12 @@ pub fn source(conn: &Db, slug: &str, opts: &Options) -> Result<SourceAudit> {
                 .find(|o| o.kind == e.kind && crate::model::fold(&o.subject) == crate::model::fold(&e.subject));
             estimates.push(Dependence {
                 event: ev.to_string(),
-                kind: e.kind.clone(),
+                kind: e.kind,
                 subject: e.subject.clone(),
                 best_with: e.best,
                 best_without: other.and_then(|o| o.best),
-                status_with: e.status.clone(),
-                status_without: other.map(|o| o.status.clone()).unwrap_or_else(|| "no-data".into()),
+                status_with: e.status,
+                status_without: other.map_or(Status::NoData, |o| o.status),
             });
         }
     }

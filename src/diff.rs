@@ -5,10 +5,12 @@
 //! replayed to a seq).
 
 use crate::error::{Error, Result};
+use crate::journal::Op;
 use crate::ledger::verify::Checkpoint;
 use crate::ledger::{Db, head_of, query, replay};
+use crate::model::Kind;
 use crate::model::{self, ReportBody};
-use crate::reconcile::{self, EventEstimates};
+use crate::reconcile::{self, EventEstimates, Status};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -17,7 +19,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Change {
     pub entity: String,
-    pub op: String,
+    pub op: Op,
     pub field: String,
     pub before: Value,
     pub after: Value,
@@ -26,7 +28,7 @@ pub struct Change {
 /// The figures of an estimate that a diff compares.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figures {
-    pub status: String,
+    pub status: Status,
     pub low: Option<i64>,
     pub high: Option<i64>,
     pub best: Option<i64>,
@@ -35,7 +37,7 @@ pub struct Figures {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimateChange {
     pub event: String,
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
     pub before: Option<Figures>,
     pub after: Option<Figures>,
@@ -46,7 +48,7 @@ const IGNORED: &[&str] = &["seq", "recorded_seq", "revision"];
 
 /// The fields that differ between two JSON objects (either may be null:
 /// added or gone). Every field of an added entity is listed.
-pub fn fields(entity: &str, op: &str, before: &Value, after: &Value) -> Vec<Change> {
+pub fn fields(entity: &str, op: Op, before: &Value, after: &Value) -> Vec<Change> {
     let empty = serde_json::Map::new();
     let b = before.as_object().unwrap_or(&empty);
     let a = after.as_object().unwrap_or(&empty);
@@ -59,7 +61,7 @@ pub fn fields(entity: &str, op: &str, before: &Value, after: &Value) -> Vec<Chan
             let (x, y) = (b.get(k).unwrap_or(&Value::Null), a.get(k).unwrap_or(&Value::Null));
             (x != y).then(|| Change {
                 entity: entity.to_string(),
-                op: op.to_string(),
+                op,
                 field: k.clone(),
                 before: x.clone(),
                 after: y.clone(),
@@ -68,15 +70,15 @@ pub fn fields(entity: &str, op: &str, before: &Value, after: &Value) -> Vec<Chan
         .collect()
 }
 
-fn figures_of(all: &[EventEstimates]) -> BTreeMap<(String, String, String), Figures> {
+fn figures_of(all: &[EventEstimates]) -> BTreeMap<(String, Kind, String), Figures> {
     let mut out = BTreeMap::new();
     for ev in all {
         for e in &ev.estimates {
-            let key = (ev.event.clone(), e.kind.clone(), crate::model::fold(&e.subject));
+            let key = (ev.event.clone(), e.kind, crate::model::fold(&e.subject));
             out.insert(
                 key,
                 Figures {
-                    status: e.status.clone(),
+                    status: e.status,
                     low: e.low,
                     high: e.high,
                     best: e.best,
@@ -91,25 +93,25 @@ fn figures_of(all: &[EventEstimates]) -> BTreeMap<(String, String, String), Figu
 /// reconciliations; groups that appear or vanish are listed with `None`.
 pub fn estimates(before: &[EventEstimates], after: &[EventEstimates]) -> Vec<EstimateChange> {
     let (b, a) = (figures_of(before), figures_of(after));
-    let subjects: BTreeMap<&(String, String, String), String> = before
+    let subjects: BTreeMap<&(String, Kind, String), String> = before
         .iter()
         .chain(after)
         .flat_map(|ev| ev.estimates.iter().map(move |e| (ev, e)))
         .filter_map(|(ev, e)| {
-            let key = (ev.event.clone(), e.kind.clone(), crate::model::fold(&e.subject));
+            let key = (ev.event.clone(), e.kind, crate::model::fold(&e.subject));
             b.get_key_value(&key)
                 .or(a.get_key_value(&key))
                 .map(|(k, _)| (k, e.subject.clone()))
         })
         .collect();
-    let mut keys: Vec<&(String, String, String)> = b.keys().chain(a.keys()).collect();
+    let mut keys: Vec<&(String, Kind, String)> = b.keys().chain(a.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
         .filter(|k| b.get(*k) != a.get(*k))
         .map(|k| EstimateChange {
             event: k.0.clone(),
-            kind: k.1.clone(),
+            kind: k.1,
             subject: subjects.get(k).cloned().unwrap_or_else(|| k.2.clone()),
             before: b.get(k).cloned(),
             after: a.get(k).cloned(),
@@ -142,7 +144,7 @@ pub struct Version {
     pub seq: i64,
     pub at: String,
     pub author: String,
-    pub op: String,
+    pub op: Op,
     pub title: Option<String>,
     pub published: Option<String>,
     pub url: Option<String>,
@@ -165,7 +167,7 @@ pub fn claim(conn: &Db, id: &str) -> Result<LedgerDiff> {
     for pair in revs.windows(2) {
         changes.extend(fields(
             &format!("{id}@{}", pair[1].0),
-            &pair[1].1,
+            pair[1].1,
             &pair[0].2,
             &pair[1].2,
         ));
@@ -200,7 +202,7 @@ pub fn revisions(conn: &Db, a: &str, b: &str) -> Result<LedgerDiff> {
     Ok(LedgerDiff {
         from: a.to_string(),
         to: b.to_string(),
-        changes: fields(ida, &rb.1, &ra.2, &rb.2),
+        changes: fields(ida, rb.1, &ra.2, &rb.2),
         estimates: Vec::new(),
     })
 }
@@ -212,7 +214,7 @@ fn split_at(s: &str) -> Result<(&str, usize)> {
 }
 
 /// (revision, op, the claim's fields as JSON) for each revision.
-fn claim_revisions(conn: &Db, id: &str) -> Result<Vec<(usize, String, Value)>> {
+fn claim_revisions(conn: &Db, id: &str) -> Result<Vec<(usize, Op, Value)>> {
     query::need_claim(conn, "diff", id)?;
     Ok(query::claim_revisions(conn, id)?
         .into_iter()
@@ -259,7 +261,12 @@ pub fn report(conn: &Db, id: &str) -> Result<ReportDiff> {
             }
             v
         };
-        changes.extend(fields(&format!("{id}@{}", n + 2), "report.amend", &strip(a), &strip(b)));
+        changes.extend(fields(
+            &format!("{id}@{}", n + 2),
+            Op::ReportAmend,
+            &strip(a),
+            &strip(b),
+        ));
     }
     let versions = entries
         .iter()
@@ -270,7 +277,7 @@ pub fn report(conn: &Db, id: &str) -> Result<ReportDiff> {
             seq: e.seq,
             at: e.at.clone(),
             author: e.author.clone(),
-            op: e.op.clone(),
+            op: e.op,
             title: b.title.clone(),
             published: b.published.clone(),
             url: b.url.clone(),
@@ -350,7 +357,7 @@ pub fn ledger(conn: &Db, from: &str, to: Option<&str>, opts: &reconcile::Options
     };
     // Each entity touched in the range, once, in the order first touched,
     // with the last op on it.
-    let mut touched: Vec<(String, String)> = Vec::new();
+    let mut touched: Vec<(String, Op)> = Vec::new();
     let mut position: std::collections::HashMap<String, usize> = Default::default();
     for e in query::entries_between(conn, from_seq, to_seq)? {
         match position.get(&e.entity) {
@@ -363,9 +370,9 @@ pub fn ledger(conn: &Db, from: &str, to: Option<&str>, opts: &reconcile::Options
     }
     let mut changes = Vec::new();
     for (entity, op) in &touched {
-        let b = query::entity_json(&before, op, entity)?;
-        let a = query::entity_json(after, op, entity)?;
-        changes.extend(fields(entity, op, &b, &a));
+        let b = query::entity_json(&before, *op, entity)?;
+        let a = query::entity_json(after, *op, entity)?;
+        changes.extend(fields(entity, *op, &b, &a));
     }
     let est_before: Vec<_> = reconcile::all(&before, None, opts)?
         .into_iter()
@@ -389,13 +396,13 @@ mod tests {
     fn field_changes() {
         let b = json!({"phrase": "at least five", "low": 5, "high": null, "seq": 3, "note": "x"});
         let a = json!({"phrase": "seven", "low": 7, "high": 7, "seq": 9, "note": "x"});
-        let c = fields("c1", "claim.amend", &b, &a);
+        let c = fields("c1", Op::ClaimAmend, &b, &a);
         assert_eq!(
             c.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
             vec!["high", "low", "phrase"]
         );
         assert_eq!(c[2].before, json!("at least five"));
-        let added = fields("ap", "source.add", &Value::Null, &json!({"name": "AP"}));
+        let added = fields("ap", Op::SourceAdd, &Value::Null, &json!({"name": "AP"}));
         assert_eq!(
             (added[0].before.clone(), added[0].after.clone()),
             (Value::Null, json!("AP"))

@@ -85,8 +85,28 @@ impl Op {
         }
     }
 
+    /// The op spelled exactly `s`, as the journal stores it.
     pub fn parse(s: &str) -> Option<Op> {
         Op::ALL.into_iter().find(|op| op.as_str() == s)
+    }
+}
+
+impl crate::model::Vocabulary for Op {
+    const ALL: &'static [Op] = &Op::ALL;
+    fn as_str(self) -> &'static str {
+        Op::as_str(self)
+    }
+}
+
+impl Serialize for Op {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -97,7 +117,7 @@ pub struct Entry {
     pub prev: String,
     pub at: String,
     pub author: String,
-    pub op: String,
+    pub op: Op,
     pub entity: String,
     pub body: Value,
     pub hash: String,

@@ -37,7 +37,7 @@
 use crate::error::{Error, Result};
 use crate::ledger::Db;
 use crate::ledger::query::{self, ClaimFilter, ClaimView, DecisionView, EventView};
-use crate::model::{self, Grade, Kind};
+use crate::model::{self, Grade, Hedge, Kind, Stance};
 use serde::Serialize;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -57,6 +57,31 @@ impl Default for Policy {
     }
 }
 
+crate::string_enum!(
+    /// An estimate's status: every voice covers the majority range
+    /// (`agreed`, or `single-source` with one voice), some do not
+    /// (`conflict`), an analyst decided it (`decided`), or no claim counts
+    /// (`no-data`).
+    Status {
+        Agreed = "agreed",
+        SingleSource = "single-source",
+        Conflict = "conflict",
+        Decided = "decided",
+        NoData = "no-data",
+    }
+);
+
+crate::string_enum!(
+    /// Where an actor stands on an event's responsibility.
+    Standing {
+        Unknown = "unknown",
+        Contested = "contested",
+        Denied = "denied",
+        Claimed = "claimed",
+        Attributed = "attributed",
+    }
+);
+
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub policy: Policy,
@@ -73,13 +98,13 @@ pub struct EventEstimates {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Estimate {
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
-    pub status: String,
+    pub status: Status,
     pub low: Option<i64>,
     pub high: Option<i64>,
     pub best: Option<i64>,
-    pub policy: String,
+    pub policy: Policy,
     pub origins: usize,
     pub majority: Option<Majority>,
     pub outliers: Vec<String>,
@@ -99,10 +124,10 @@ pub struct Majority {
 pub struct ClaimUse {
     pub id: String,
     pub source: String,
-    pub grade: String,
+    pub grade: Grade,
     pub published: Option<String>,
     pub origin: String,
-    pub hedge: String,
+    pub hedge: Hedge,
     pub phrase: Option<String>,
     pub low: i64,
     pub high: Option<i64>,
@@ -127,16 +152,11 @@ pub struct DecisionUse {
 pub struct Responsibility {
     pub actor: String,
     pub actor_desc: Option<String>,
-    pub status: String,
+    pub status: Standing,
     pub claimed_by: Vec<String>,
     pub attributed_by: Vec<String>,
     pub denied_by: Vec<String>,
     pub claims: Vec<String>,
-}
-
-/// A claim's grade as a rank: A = 0 (best) … F = 5.
-fn grade_rank(g: &str) -> u8 {
-    Grade::ALL.iter().position(|x| x.as_str() == g).unwrap_or(5) as u8
 }
 
 /// Publication order: date (a missing date is oldest), then recording order.
@@ -151,11 +171,11 @@ fn recency(c: &ClaimView) -> (String, i64) {
 
 fn excluded(c: &ClaimView, opts: &Options) -> Option<String> {
     if let Some(min) = opts.min_grade
-        && grade_rank(&c.grade) > grade_rank(min.as_str())
+        && c.grade > min
     {
         return Some(format!("source graded {} is below --min-grade {}", c.grade, min));
     }
-    if opts.no_alleged && c.hedge == "alleged" {
+    if opts.no_alleged && c.hedge == Hedge::Alleged {
         return Some("alleged, dropped by --no-alleged".into());
     }
     None
@@ -169,13 +189,9 @@ pub fn reconcile_event(
     opts: &Options,
 ) -> EventEstimates {
     let current: Vec<&ClaimView> = claims.iter().filter(|c| c.event == event && !c.retracted).collect();
-    let mut groups: BTreeMap<(usize, String), Vec<&ClaimView>> = BTreeMap::new();
-    for c in current.iter().filter(|c| c.kind != Kind::Responsibility.as_str()) {
-        let kind = Kind::ALL
-            .iter()
-            .position(|k| k.as_str() == c.kind)
-            .unwrap_or(usize::MAX);
-        groups.entry((kind, model::fold(&c.subject))).or_default().push(c);
+    let mut groups: BTreeMap<(Kind, String), Vec<&ClaimView>> = BTreeMap::new();
+    for c in current.iter().filter(|c| c.kind != Kind::Responsibility) {
+        groups.entry((c.kind, model::fold(&c.subject))).or_default().push(c);
     }
     let estimates = groups
         .into_values()
@@ -207,10 +223,10 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         .map(|c| ClaimUse {
             id: c.id.clone(),
             source: c.source.clone(),
-            grade: c.grade.clone(),
+            grade: c.grade,
             published: c.published.clone(),
             origin: c.origin.clone(),
-            hedge: c.hedge.clone(),
+            hedge: c.hedge,
             phrase: c.phrase.clone(),
             low: c.low.unwrap_or(0),
             high: c.high,
@@ -254,15 +270,15 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
     }
 
     let subject = group[0].subject.clone();
-    let kind = group[0].kind.clone();
+    let kind = group[0].kind;
     let mut est = Estimate {
         kind,
         subject,
-        status: "no-data".into(),
+        status: Status::NoData,
         low: None,
         high: None,
         best: None,
-        policy: opts.policy.as_str().into(),
+        policy: opts.policy,
         origins: voices.len(),
         majority: None,
         outliers: Vec::new(),
@@ -275,12 +291,7 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         let (m_low, m_high, covering) = majority_range(&intervals, |a, b| {
             // Tie-break between two candidate ranges, given the voices
             // (indices into `voices`) that cover each.
-            let best_grade = |vs: &[usize]| {
-                vs.iter()
-                    .map(|&v| grade_rank(&group[voices[v]].grade))
-                    .min()
-                    .unwrap_or(9)
-            };
+            let best_grade = |vs: &[usize]| vs.iter().map(|&v| group[voices[v]].grade).min();
             let newest = |vs: &[usize]| vs.iter().map(|&v| recency(group[voices[v]])).max().unwrap_or_default();
             best_grade(a)
                 .cmp(&best_grade(b))
@@ -297,11 +308,15 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
             origins: origins_of(&mut covering.iter().map(|&v| voices[v])),
         });
         if covering.len() == voices.len() {
-            est.status = if voices.len() >= 2 { "agreed" } else { "single-source" }.into();
+            est.status = if voices.len() >= 2 {
+                Status::Agreed
+            } else {
+                Status::SingleSource
+            };
             est.low = Some(m_low);
             est.high = m_high;
         } else {
-            est.status = "conflict".into();
+            est.status = Status::Conflict;
             est.outliers = origins_of(&mut (0..voices.len()).filter(|v| !covering.contains(v)).map(|v| voices[v]));
             est.low = voices.iter().map(|&i| uses[i].low).min();
             est.high = if voices.iter().any(|&i| uses[i].high.is_none()) {
@@ -323,11 +338,7 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
             Policy::Graded => voices
                 .iter()
                 .copied()
-                .max_by(|a, b| {
-                    grade_rank(&group[*b].grade)
-                        .cmp(&grade_rank(&group[*a].grade))
-                        .then_with(|| by_recency(a, b))
-                })
+                .max_by(|a, b| group[*b].grade.cmp(&group[*a].grade).then_with(|| by_recency(a, b)))
                 .map(|i| uses[i].point)
                 .unwrap_or(m_low),
         });
@@ -337,7 +348,7 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         let stale = group
             .iter()
             .any(|c| c.seq > d.seq && !(c.low.unwrap_or(0) <= d.value && c.high.is_none_or(|h| d.value <= h)));
-        est.status = "decided".into();
+        est.status = Status::Decided;
         est.best = Some(d.value);
         est.decision = Some(DecisionUse {
             id: d.id.clone(),
@@ -425,7 +436,7 @@ pub fn majority_range(
 fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility> {
     let resp: Vec<&&ClaimView> = current
         .iter()
-        .filter(|c| c.kind == Kind::Responsibility.as_str() && excluded(c, opts).is_none())
+        .filter(|c| c.kind == Kind::Responsibility && excluded(c, opts).is_none())
         .collect();
     let mut actors: BTreeMap<String, Responsibility> = BTreeMap::new();
     for c in &resp {
@@ -433,7 +444,7 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
         let r = actors.entry(actor.clone()).or_insert_with(|| Responsibility {
             actor,
             actor_desc: None,
-            status: String::new(),
+            status: Standing::Unknown,
             claimed_by: Vec::new(),
             attributed_by: Vec::new(),
             denied_by: Vec::new(),
@@ -442,9 +453,9 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
         if r.actor_desc.is_none() {
             r.actor_desc = c.actor_desc.clone();
         }
-        let list = match c.stance.as_deref() {
-            Some("claimed") => &mut r.claimed_by,
-            Some("denied") => &mut r.denied_by,
+        let list = match c.stance {
+            Some(Stance::Claimed) => &mut r.claimed_by,
+            Some(Stance::Denied) => &mut r.denied_by,
             _ => &mut r.attributed_by,
         };
         if !list.iter().any(|o| model::fold(o) == model::fold(&c.origin)) {
@@ -458,17 +469,16 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
         .count();
     for r in actors.values_mut() {
         r.status = if r.actor == "unknown" {
-            "unknown"
+            Standing::Unknown
         } else if named_blamed >= 2 {
-            "contested"
+            Standing::Contested
         } else if !r.denied_by.is_empty() && r.claimed_by.is_empty() {
-            "denied"
+            Standing::Denied
         } else if !r.claimed_by.is_empty() {
-            "claimed"
+            Standing::Claimed
         } else {
-            "attributed"
-        }
-        .into();
+            Standing::Attributed
+        };
     }
     actors.into_values().collect()
 }
@@ -510,11 +520,11 @@ mod tests {
             event: "e".into(),
             report: format!("r{seq}"),
             source: origin.into(),
-            grade: grade.into(),
+            grade: Grade::parse("grade", grade).unwrap(),
             published: Some(published.into()),
             url: None,
             origin: origin.into(),
-            kind: "killed".into(),
+            kind: Kind::Killed,
             subject: "total".into(),
             phrase: None,
             low: Some(low),
@@ -523,7 +533,7 @@ mod tests {
             actor: None,
             actor_desc: None,
             stance: None,
-            hedge: "asserted".into(),
+            hedge: Hedge::Asserted,
             quote: None,
             note: None,
             revision: 1,
@@ -558,7 +568,7 @@ mod tests {
             claim("c1", "army", "2017-05-07", 1, 5, None, "B"),
             claim("c2", "army", "2017-05-09", 2, 7, Some(7), "B"),
         ]);
-        assert_eq!(e.status, "single-source");
+        assert_eq!(e.status, Status::SingleSource);
         assert_eq!((e.low, e.high, e.best, e.origins), (Some(7), Some(7), Some(7), 1));
         assert_eq!(e.claims[0].superseded_by.as_deref(), Some("c2"));
         assert!(!e.claims[0].counted && e.claims[1].counted);
@@ -650,7 +660,7 @@ mod tests {
     #[test]
     fn filters_exclude_but_list() {
         let mut alleged = claim("c2", "b", "2017-01-01", 2, 50, Some(50), "B");
-        alleged.hedge = "alleged".into();
+        alleged.hedge = Hedge::Alleged;
         let claims = [claim("c1", "a", "2017-01-01", 1, 10, Some(10), "E"), alleged];
         let e = &reconcile_event(
             "e",
@@ -694,7 +704,7 @@ mod tests {
         let d = DecisionView {
             id: "d1".into(),
             event: "e".into(),
-            kind: "killed".into(),
+            kind: Kind::Killed,
             subject: "Total".into(),
             value: 7,
             reason: "r".into(),
@@ -716,9 +726,9 @@ mod tests {
 
     fn resp(id: &str, actor: &str, stance: &str, origin: &str) -> ClaimView {
         ClaimView {
-            kind: "responsibility".into(),
+            kind: Kind::Responsibility,
             actor: Some(actor.into()),
-            stance: Some(stance.into()),
+            stance: Some(Stance::parse("stance", stance).unwrap()),
             low: None,
             high: None,
             ..claim(id, origin, "2017-01-01", 1, 0, None, "B")
@@ -731,7 +741,7 @@ mod tests {
             reconcile_event("e", claims, &[], &Options::default())
                 .responsibility
                 .into_iter()
-                .map(|r| (r.actor, r.status))
+                .map(|r| (r.actor, r.status.to_string()))
                 .collect()
         };
         let s = |a: &str, b: &str| (a.to_string(), b.to_string());

@@ -151,7 +151,7 @@ fn show_claim(out: &mut dyn std::io::Write, c: &ClaimView) -> std::io::Result<()
         "current".into()
     };
     writeln!(out, "{} (revision {}, {status})", headline(c), c.revision)?;
-    if c.kind == "responsibility" {
+    if c.kind == Kind::Responsibility {
         writeln!(
             out,
             "actor:     {} {}",
@@ -227,7 +227,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                 let rows = list
                     .iter()
                     .map(|c| {
-                        let what = if c.kind == "responsibility" {
+                        let what = if c.kind == Kind::Responsibility {
                             format!("{} {}", opt(&c.actor), opt(&c.stance))
                         } else {
                             format!("{} [{}]", opt(&c.phrase), interval(c.low, c.high))
@@ -240,12 +240,12 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                         vec![
                             id,
                             c.event.clone(),
-                            c.kind.clone(),
+                            c.kind.to_string(),
                             c.subject.clone(),
                             what,
                             c.origin.clone(),
                             c.report.clone(),
-                            c.hedge.clone(),
+                            c.hedge.to_string(),
                         ]
                     })
                     .collect();

@@ -177,8 +177,8 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> comfy_table::Table {
 }
 
 /// `None` as an empty cell.
-pub fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
+pub fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map(T::to_string).unwrap_or_default()
 }
 
 /// An interval as text: `7`, `3–5`, `≥41`.

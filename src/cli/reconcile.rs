@@ -2,7 +2,7 @@ use super::{Ctx, interval, style};
 use std::io::Write;
 use tally::error::Result;
 use tally::ledger::query::EventView;
-use tally::model::Grade;
+use tally::model::{Grade, Hedge};
 use tally::reconcile::{self, Estimate, EventEstimates, Options, Policy};
 
 /// Reconcile conflicting reports into low / best / high estimates
@@ -97,9 +97,9 @@ pub fn render(out: &mut dyn Write, all: &[(EventView, EventEstimates)]) -> std::
             writeln!(
                 out,
                 "  responsibility: {who} — {}{}{}: {}",
-                status_style(&r.status).render(),
-                r.status.to_uppercase(),
-                status_style(&r.status).render_reset(),
+                status_style(r.status.as_str()).render(),
+                r.status.as_str().to_uppercase(),
+                status_style(r.status.as_str()).render_reset(),
                 parts.join("; ")
             )?;
         }
@@ -119,7 +119,7 @@ fn status_style(status: &str) -> anstyle::Style {
 const BAR: usize = 32;
 
 fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
-    let st = status_style(&e.status);
+    let st = status_style(e.status.as_str());
     let best = e.best.map(|b| b.to_string()).unwrap_or_else(|| "-".into());
     let range = match (e.low, e.high) {
         (Some(l), h) => interval(Some(l), h),
@@ -127,7 +127,7 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
     };
     let how = match &e.decision {
         Some(d) => format!("decision {}", d.id),
-        None => e.policy.clone(),
+        None => e.policy.to_string(),
     };
     write!(
         out,
@@ -135,7 +135,7 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
         e.kind,
         e.subject,
         st.render(),
-        e.status.to_uppercase(),
+        e.status.as_str().to_uppercase(),
         st.render_reset(),
         e.origins,
         if e.origins == 1 { "" } else { "s" }
@@ -205,7 +205,7 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
         let note = match (&c.superseded_by, &c.excluded) {
             (Some(by), _) => format!(" superseded by {by}"),
             (_, Some(why)) => format!(" excluded: {why}"),
-            _ if c.hedge == "alleged" => " alleged".into(),
+            _ if c.hedge == Hedge::Alleged => " alleged".into(),
             _ => String::new(),
         };
         let dim = if counted { anstyle::Style::new() } else { style::DIM };

@@ -86,8 +86,8 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                         vec![
                             s.slug.clone(),
                             s.name.clone(),
-                            s.kind.clone(),
-                            s.grade.clone(),
+                            s.kind.to_string(),
+                            s.grade.to_string(),
                             opt(&s.url),
                         ]
                     })
@@ -99,11 +99,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
             let s = query::source(ledger.conn(), &slug)?
                 .ok_or_else(|| Error::unknown("source", &slug, "see `tally source list`"))?;
             ctx.emit(&s, |out| {
-                let grade = Grade::ALL
-                    .iter()
-                    .find(|g| g.as_str() == s.grade)
-                    .map(|g| grade_meaning(*g))
-                    .unwrap_or("");
+                let grade = grade_meaning(s.grade);
                 writeln!(
                     out,
                     "{} — {}\nkind:     {}\ngrade:    {} ({grade})\nurl:      {}\nnote:     {}\nrevision: {}",

@@ -359,7 +359,7 @@ impl Tx<'_> {
             prev: prev.hash,
             at: at.clone(),
             author: author.clone(),
-            op: op.as_str().to_string(),
+            op,
             entity: entity.to_string(),
             body: value,
             hash,

@@ -4,17 +4,40 @@
 //! and a replayed past state (`replay::state_at`) alike.
 
 use crate::error::{Error, Result};
-use crate::journal::Entry;
-use crate::model;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::journal::{Entry, Op};
+use crate::model::{self, Grade, Hedge, Kind, SourceKind, Stance, Vocabulary};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
+
+/// Closed vocabularies are stored as their one spelling and typed here, at
+/// the store's edge: a stored value outside the vocabulary is an error of
+/// the file, not a string that travels on.
+macro_rules! stored_vocabulary {
+    ($($t:ty),+) => {$(
+        impl FromSql for $t {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                let s = v.as_str()?;
+                <$t as Vocabulary>::ALL.iter().copied().find(|x| x.as_str() == s).ok_or_else(|| {
+                    FromSqlError::Other(format!("'{s}' is not a {}", stringify!($t)).into())
+                })
+            }
+        }
+        impl ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(ToSqlOutput::from(Vocabulary::as_str(*self)))
+            }
+        }
+    )+};
+}
+stored_vocabulary!(SourceKind, Grade, Kind, Stance, Hedge, Op);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceView {
     pub slug: String,
     pub name: String,
-    pub kind: String,
-    pub grade: String,
+    pub kind: SourceKind,
+    pub grade: Grade,
     pub url: Option<String>,
     pub note: Option<String>,
     pub revision: i64,
@@ -69,12 +92,12 @@ pub struct ClaimView {
     pub event: String,
     pub report: String,
     pub source: String,
-    pub grade: String,
+    pub grade: Grade,
     pub published: Option<String>,
     /// The report's URL.
     pub url: Option<String>,
     pub origin: String,
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
     pub phrase: Option<String>,
     pub low: Option<i64>,
@@ -82,8 +105,8 @@ pub struct ClaimView {
     pub point: Option<i64>,
     pub actor: Option<String>,
     pub actor_desc: Option<String>,
-    pub stance: Option<String>,
-    pub hedge: String,
+    pub stance: Option<Stance>,
+    pub hedge: Hedge,
     pub quote: Option<String>,
     pub note: Option<String>,
     pub revision: i64,
@@ -99,7 +122,7 @@ pub struct ClaimView {
 pub struct DecisionView {
     pub id: String,
     pub event: String,
-    pub kind: String,
+    pub kind: Kind,
     pub subject: String,
     pub value: i64,
     pub reason: String,
@@ -448,7 +471,7 @@ pub struct Revision {
     pub hash: String,
     pub at: String,
     pub author: String,
-    pub op: String,
+    pub op: Op,
     pub retracted: bool,
     /// The claim's fields as of this revision (a retraction repeats the
     /// last ones, with its reason).
@@ -460,7 +483,7 @@ pub struct Revision {
 pub fn claim_revisions(conn: &Connection, id: &str) -> Result<Vec<Revision>> {
     let mut out: Vec<Revision> = Vec::new();
     for (n, e) in history(conn, id)?.into_iter().enumerate() {
-        let (claim, retracted) = if e.op == crate::journal::Op::ClaimRetract.as_str() {
+        let (claim, retracted) = if e.op == Op::ClaimRetract {
             let mut last = out
                 .last()
                 .map(|r| r.claim.clone())
@@ -534,8 +557,8 @@ fn to_json<T: Serialize>(v: Option<T>) -> serde_json::Value {
 }
 
 /// The current view of the entity an op is about, as JSON (null if absent).
-pub fn entity_json(conn: &Connection, op: &str, id: &str) -> Result<serde_json::Value> {
-    Ok(match op.split('.').next().unwrap_or("") {
+pub fn entity_json(conn: &Connection, op: Op, id: &str) -> Result<serde_json::Value> {
+    Ok(match op.as_str().split('.').next().unwrap_or("") {
         "source" => to_json(source(conn, id)?),
         "actor" => to_json(actor(conn, id)?),
         "event" => to_json(event(conn, id)?),
