@@ -230,7 +230,7 @@ fn claim_revisions(conn: &Db, id: &str) -> Result<Vec<(usize, Op, Value)>> {
 
 pub fn report(conn: &Db, id: &str) -> Result<ReportDiff> {
     query::need_report(conn, "diff", id)?;
-    let entries = query::history(conn, id)?;
+    let entries = query::history(conn, "report", id)?;
     let bodies: Vec<ReportBody> = entries
         .iter()
         .map(|e| {

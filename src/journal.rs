@@ -85,6 +85,11 @@ impl Op {
         }
     }
 
+    /// What kind of entity the op is about: the word before its dot.
+    pub fn noun(self) -> &'static str {
+        self.as_str().split_once('.').map_or(self.as_str(), |(noun, _)| noun)
+    }
+
     /// The op spelled exactly `s`, as the journal stores it.
     pub fn parse(s: &str) -> Option<Op> {
         Op::ALL.into_iter().find(|op| op.as_str() == s)

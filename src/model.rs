@@ -121,13 +121,81 @@ pub const MAX_NOTE: usize = 20_000;
 /// Longest accepted report text, in bytes.
 pub const MAX_TEXT: usize = 16 * 1024 * 1024;
 
+/// What a generated id names: `r12` a report, `c3` a claim, `d1` a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IdKind {
+    Report,
+    Claim,
+    Decision,
+}
+
+impl IdKind {
+    pub const ALL: [IdKind; 3] = [IdKind::Report, IdKind::Claim, IdKind::Decision];
+
+    pub fn prefix(self) -> char {
+        match self {
+            IdKind::Report => 'r',
+            IdKind::Claim => 'c',
+            IdKind::Decision => 'd',
+        }
+    }
+}
+
+/// A generated id: its kind's letter and a number from 1, written without
+/// leading zeros, so that the id and the number name one row. The one
+/// place where the r/c/d prefixes are read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntityId {
+    pub kind: IdKind,
+    pub num: i64,
+}
+
+impl EntityId {
+    pub fn new(kind: IdKind, num: i64) -> EntityId {
+        EntityId { kind, num }
+    }
+
+    /// `s` as a generated id, if it is one exactly.
+    pub fn parse(s: &str) -> Option<EntityId> {
+        let mut chars = s.chars();
+        let first = chars.next()?;
+        let kind = IdKind::ALL.into_iter().find(|k| k.prefix() == first)?;
+        let digits = chars.as_str();
+        let num: i64 = digits.parse().ok().filter(|n| *n > 0)?;
+        (digits.len() <= 15 && digits == num.to_string()).then_some(EntityId { kind, num })
+    }
+
+    /// Whether `s` has a generated id's shape (`r`, `c` or `d` and only
+    /// digits), which no slug may have.
+    pub fn looks_generated(s: &str) -> bool {
+        let mut chars = s.chars();
+        chars.next().is_some_and(|c| matches!(c, 'r' | 'c' | 'd'))
+            && !chars.as_str().is_empty()
+            && chars.all(|c| c.is_ascii_digit())
+    }
+}
+
+impl std::fmt::Display for EntityId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.kind.prefix(), self.num)
+    }
+}
+
 /// Folds a name for comparison: lowercase, whitespace collapsed.
 pub fn fold(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
-/// A slug: 1–64 of `a-z 0-9 . _ -`, starting with a letter or digit.
+/// A slug: 1–64 of `a-z 0-9 . _ -`, starting with a letter or digit, and
+/// not of a generated id's shape (`c13` is refused, `c13-raid` is fine).
 pub fn slug(field: &str, value: &str) -> Result<String> {
+    if EntityId::looks_generated(value) {
+        return Err(Error::invalid(
+            field,
+            value,
+            "a slug may not look like a report, claim or decision id (r, c or d followed only by digits); add a word, such as c13-raid",
+        ));
+    }
     let ok = !value.is_empty()
         && value.len() <= 64
         && value
@@ -492,11 +560,44 @@ mod tests {
 
     #[test]
     fn slugs() {
-        for ok in ["ap", "lwj", "almoustarat-2017-05-07", "a", "0day", "x.y_z"] {
+        for ok in [
+            "ap",
+            "lwj",
+            "almoustarat-2017-05-07",
+            "a",
+            "0day",
+            "x.y_z",
+            "c13-raid",
+            "c",
+            "rfi",
+            "d1x",
+        ] {
             assert!(slug("slug", ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-ap", "AP", "a b", "é", "a/b", &"x".repeat(65), "_x", "x;drop"] {
+        for bad in [
+            "",
+            "-ap",
+            "AP",
+            "a b",
+            "é",
+            "a/b",
+            &"x".repeat(65),
+            "_x",
+            "x;drop",
+            "c13",
+            "r1",
+            "d007",
+        ] {
             assert!(slug("slug", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn entity_ids() {
+        assert_eq!(EntityId::parse("c13"), Some(EntityId::new(IdKind::Claim, 13)));
+        assert_eq!(EntityId::new(IdKind::Report, 7).to_string(), "r7");
+        for bad in ["c", "c0", "c013", "x1", "c1a", "C1", "c-1", "c99999999999999999999"] {
+            assert_eq!(EntityId::parse(bad), None, "{bad}");
         }
     }
 

@@ -197,7 +197,7 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
         ));
     }
     for e in query::events(conn)? {
-        let history = query::history(conn, &e.slug)?;
+        let history = query::history(conn, "event", &e.slug)?;
         let (seq, latest) = match (history.first(), history.last()) {
             (Some(f), Some(l)) => (f.seq, l.body.clone()),
             _ => continue,

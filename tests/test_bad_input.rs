@@ -13,6 +13,30 @@ fn bad_inputs_exit_2_and_leave_the_head_unchanged() {
         (vec!["source", "add", "AP2", "--name", "x"], "slug"),
         (vec!["source", "add", "-x", "--name", "x"], "unexpected argument '-x'"),
         (vec!["source", "add", "ap", "--name", "again"], "already exists"),
+        // One id names one thing: no slug of a generated id's shape, and
+        // no slug that another kind of entity already has.
+        (
+            vec!["source", "add", "c1", "--name", "X"],
+            "may not look like a report, claim or decision id",
+        ),
+        (vec!["actor", "add", "r2", "--name", "X"], "may not look like"),
+        (
+            vec!["event", "add", "d1", "--title", "t", "--date", "2017-05-07"],
+            "may not look like",
+        ),
+        (
+            vec!["actor", "add", "almoustarat", "--name", "X"],
+            "already names an event",
+        ),
+        (vec!["source", "add", "jnim", "--name", "X"], "already names an actor"),
+        (
+            vec!["event", "add", "ap", "--title", "t", "--date", "2017-05-07"],
+            "already names a source",
+        ),
+        (
+            vec!["source", "add", "new", "--name", "x", "--reason", "why"],
+            "unexpected argument '--reason'",
+        ),
         (vec!["source", "add", "new", "--name", "x", "--grade", "Z"], "--grade"),
         (vec!["source", "add", "new", "--name", "x", "--kind", "blog"], "blog"),
         (vec!["source", "add", "new"], "--name"),

@@ -2,7 +2,7 @@ use super::{Ctx, style};
 use serde_json::Value;
 use tally::diff::{self, Change};
 use tally::error::{Error, Result};
-use tally::model;
+use tally::model::{self, EntityId, IdKind};
 
 /// What changed: a claim's revisions, a report's text, or the whole ledger
 ///
@@ -72,16 +72,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             Ok(())
         });
     }
+    let kind = |s: &str| EntityId::parse(s.split('@').next().unwrap_or(s)).map(|id| id.kind);
     match args.targets.as_slice() {
-        [one] if one.starts_with('c') && !one.contains('@') => {
+        [one] if kind(one) == Some(IdKind::Claim) && !one.contains('@') => {
             let d = diff::claim(conn, one)?;
             ctx.emit(&d, |out| print_changes(out, &d.changes))
         }
-        [a, b] if a.starts_with('c') && b.starts_with('c') => {
+        [a, b] if kind(a) == Some(IdKind::Claim) && kind(b) == Some(IdKind::Claim) => {
             let d = diff::revisions(conn, a, b)?;
             ctx.emit(&d, |out| print_changes(out, &d.changes))
         }
-        [one] if one.starts_with('r') => {
+        [one] if kind(one) == Some(IdKind::Report) => {
             let d = diff::report(conn, one)?;
             ctx.emit(&d, |out| {
                 for v in &d.versions {

@@ -1,6 +1,6 @@
 use super::{Ctx, opt, read_file, read_text_file, table};
 use std::path::PathBuf;
-use tally::actions::{self, CaptureFile, ReportInput};
+use tally::actions::{self, CaptureFile, ClaimInput, ReportInput};
 use tally::error::{Error, Result};
 use tally::ledger::query::{self, ClaimFilter};
 
@@ -117,7 +117,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
             input.claims = a
                 .claims
                 .iter()
-                .map(|c| actions::parse_compact("--claim", c))
+                .map(|c| parse_compact("--claim", c))
                 .collect::<Result<_>>()?;
             if a.event.is_some() && input.claims.is_empty() {
                 return Err(Error::Invalid("--event is only used with --claim".into()));
@@ -217,5 +217,101 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                 Ok(())
             })
         }
+    }
+}
+
+/// Parses the compact claim form `KIND[:SUBJECT]=VALUE[;key=value…]`.
+///
+/// For counts VALUE is the quantity phrase; for `responsibility` it is the
+/// actor. Keys: `origin`, `hedge`, `quote`, `note`, `stance`, `low`,
+/// `high`, `event`, `subject`, `desc`.
+pub fn parse_compact(field: &str, s: &str) -> Result<ClaimInput> {
+    let bad = |why: &str| Error::Invalid(format!("invalid {field} '{}': {why}", tally::model::shorten(s)));
+    let mut parts = s.split(';');
+    let head = parts.next().unwrap_or_default();
+    let (lhs, value) = head.split_once('=').ok_or_else(|| {
+        bad("expected KIND[:SUBJECT]=VALUE[;key=value…], such as killed:civilians=at least 7;origin=army")
+    })?;
+    let (kind, subject) = match lhs.split_once(':') {
+        Some((k, s)) => (k.trim(), Some(s.trim().to_string())),
+        None => (lhs.trim(), None),
+    };
+    let kind = tally::model::Kind::parse(field, kind)?;
+    let mut c = ClaimInput {
+        kind: Some(kind.as_str().to_string()),
+        subject,
+        ..Default::default()
+    };
+    let value = value.trim();
+    if kind == tally::model::Kind::Responsibility {
+        c.actor = Some(value.to_string());
+    } else if !value.is_empty() {
+        c.count = Some(value.to_string());
+    }
+    for part in parts.filter(|p| !p.trim().is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| bad(&format!("'{}' is not key=value", part.trim())))?;
+        let v = v.trim().to_string();
+        let int = |v: &str| {
+            v.parse::<i64>()
+                .map_err(|_| bad(&format!("{} must be a whole number", k.trim())))
+        };
+        match k.trim() {
+            "origin" => c.origin = Some(v),
+            "hedge" => c.hedge = Some(v),
+            "quote" => c.quote = Some(v),
+            "note" => c.note = Some(v),
+            "stance" => c.stance = Some(v),
+            "event" => c.event = Some(v),
+            "subject" => c.subject = Some(v),
+            "desc" => c.actor_desc = Some(v),
+            "low" => c.low = Some(int(&v)?),
+            "high" => c.high = Some(int(&v)?),
+            other => {
+                return Err(bad(&format!(
+                    "unknown key '{other}'; accepted keys are origin, hedge, quote, note, stance, event, subject, desc, low, high"
+                )));
+            }
+        }
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tally::model::Kind;
+
+    #[test]
+    fn compact_claims() {
+        let c = parse_compact(
+            "--claim",
+            "killed:Malian soldiers=seven;origin=Malian army;hedge=reported",
+        )
+        .unwrap();
+        assert_eq!(c.kind.as_deref(), Some("killed"));
+        assert_eq!(c.subject.as_deref(), Some("Malian soldiers"));
+        assert_eq!(c.count.as_deref(), Some("seven"));
+        assert_eq!(c.origin.as_deref(), Some("Malian army"));
+        assert_eq!(c.hedge.as_deref(), Some("reported"));
+        let c = parse_compact("--claim", "responsibility=jnim;stance=claimed").unwrap();
+        assert_eq!(
+            (c.actor.as_deref(), c.stance.as_deref()),
+            (Some("jnim"), Some("claimed"))
+        );
+        let c = parse_compact("--claim", "count:vehicles captured=at least three").unwrap();
+        assert_eq!(c.count.as_deref(), Some("at least three"));
+        let c = parse_compact("--claim", "killed=;low=3;high=5").unwrap();
+        assert_eq!((c.count, c.low, c.high), (None, Some(3), Some(5)));
+        assert!(parse_compact("--claim", "killed seven").is_err());
+        assert!(
+            parse_compact("--claim", "slain=7")
+                .unwrap_err()
+                .to_string()
+                .contains("killed")
+        );
+        assert!(parse_compact("--claim", "killed=7;colour=red").is_err());
+        assert!(parse_compact("--claim", "killed=7;low=x").is_err());
     }
 }

@@ -9,7 +9,8 @@
 use crate::error::{Error, Result};
 use crate::journal::{Header, Op};
 use crate::model::{
-    self, ActorBody, Body, ClaimBody, DecisionBody, EventBody, InitBody, ReportBody, RetractBody, SourceBody,
+    self, ActorBody, Body, ClaimBody, DecisionBody, EntityId, EventBody, IdKind, InitBody, ReportBody, RetractBody,
+    SourceBody,
 };
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, params};
@@ -41,13 +42,11 @@ pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
     Ok(())
 }
 
-/// The number in an id such as `r12` or `c3`, which must be written
-/// without leading zeros so that the id and the number name one row.
-fn num(h: &Header, prefix: char) -> Result<i64> {
-    h.entity
-        .strip_prefix(prefix)
-        .and_then(|n| n.parse::<i64>().ok())
-        .filter(|n| *n > 0 && h.entity[1..] == n.to_string())
+/// The number in an id of `kind`, such as `r12` or `c3`.
+fn num(h: &Header, kind: IdKind) -> Result<i64> {
+    EntityId::parse(h.entity)
+        .filter(|id| id.kind == kind)
+        .map(|id| id.num)
         .ok_or_else(|| {
             Error::Integrity(format!(
                 "entry {}: '{}' is not a valid id for {}",
@@ -118,7 +117,7 @@ pub fn report_row<'a>(h: &Header<'a>, b: &'a ReportBody) -> Result<Row<'a>> {
     let capture = b.capture.as_ref();
     Ok(vec![
         (":id", text(h.entity)),
-        (":num", int(num(h, 'r')?)),
+        (":num", int(num(h, IdKind::Report)?)),
         (":source", text(&b.source)),
         (":title", opt_text(b.title.as_deref())),
         (":url", opt_text(b.url.as_deref())),
@@ -139,7 +138,7 @@ pub fn report_row<'a>(h: &Header<'a>, b: &'a ReportBody) -> Result<Row<'a>> {
 pub fn claim_row<'a>(h: &Header<'a>, b: &'a ClaimBody) -> Result<Row<'a>> {
     Ok(vec![
         (":id", text(h.entity)),
-        (":num", int(num(h, 'c')?)),
+        (":num", int(num(h, IdKind::Claim)?)),
         (":event", text(&b.event)),
         (":report", text(&b.report)),
         (":kind", text(b.kind.as_str())),
@@ -291,7 +290,7 @@ fn retract(conn: &Connection, h: &Header, b: &RetractBody) -> Result<usize> {
 }
 
 fn decision(conn: &Connection, h: &Header, b: &DecisionBody) -> Result<usize> {
-    let n = num(h, 'd')?;
+    let n = num(h, IdKind::Decision)?;
     conn.prepare_cached(
         "INSERT INTO decisions (id, num, event, kind, subject, subject_key, value, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?

@@ -12,7 +12,7 @@ pub mod verify;
 
 use crate::error::{Error, Result};
 use crate::journal::{self, Entry, GENESIS_PREV, Header, Op};
-use crate::model::{Body, InitBody};
+use crate::model::{Body, EntityId, IdKind, InitBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -269,25 +269,21 @@ struct Memo {
     /// change it.
     origins: Capped<String>,
     /// The next free number of reports, claims and decisions.
-    next: HashMap<&'static str, i64>,
+    next: HashMap<IdKind, i64>,
 }
 
 impl Memo {
     fn appended(&mut self, op: Op, entity: &str) {
-        let table = match op {
-            Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => {
-                self.origins.0.clear();
-                return;
-            }
-            Op::ReportAdd => "reports",
-            Op::ClaimAdd => "claims",
-            Op::DecisionAdd => "decisions",
-            _ => return,
-        };
-        match entity[1..].parse::<i64>() {
-            Ok(n) => self.next.insert(table, n + 1),
-            Err(_) => self.next.remove(table),
-        };
+        match op {
+            Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => self.origins.0.clear(),
+            Op::ReportAdd | Op::ClaimAdd | Op::DecisionAdd => match EntityId::parse(entity) {
+                Some(id) => {
+                    self.next.insert(id.kind, id.num + 1);
+                }
+                None => self.next.clear(),
+            },
+            _ => {}
+        }
     }
 }
 
@@ -390,13 +386,13 @@ impl Tx<'_> {
         Ok(found)
     }
 
-    /// The next free number for ids in `table` (`reports`, `claims`, `decisions`).
-    pub fn next_num(&mut self, table: &'static str) -> Result<i64> {
-        if let Some(n) = self.memo.next.get(table) {
+    /// The next free number for ids of `kind`.
+    pub fn next_num(&mut self, kind: IdKind) -> Result<i64> {
+        if let Some(n) = self.memo.next.get(&kind) {
             return Ok(*n);
         }
-        let n = query::next_num(&self.tx, table)?;
-        self.memo.next.insert(table, n);
+        let n = query::next_num(&self.tx, kind)?;
+        self.memo.next.insert(kind, n);
         Ok(n)
     }
 

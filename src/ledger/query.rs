@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::journal::{Entry, Op};
-use crate::model::{self, Grade, Hedge, Kind, SourceKind, Stance, Vocabulary};
+use crate::model::{self, Grade, Hedge, IdKind, Kind, SourceKind, Stance, Vocabulary};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
@@ -328,13 +328,12 @@ pub fn need_report(conn: &Connection, field: &str, id: &str) -> Result<ReportVie
     })
 }
 
-/// The next free number for ids with this prefix (`r`, `c`, `d`).
-pub fn next_num(conn: &Connection, table: &str) -> Result<i64> {
-    let sql = match table {
-        "reports" => "SELECT COALESCE(MAX(num), 0) + 1 FROM reports",
-        "claims" => "SELECT COALESCE(MAX(num), 0) + 1 FROM claims",
-        "decisions" => "SELECT COALESCE(MAX(num), 0) + 1 FROM decisions",
-        _ => return Err(Error::Runtime(format!("no numbered table {table}"))),
+/// The next free number for ids of `kind`.
+pub fn next_num(conn: &Connection, kind: IdKind) -> Result<i64> {
+    let sql = match kind {
+        IdKind::Report => "SELECT COALESCE(MAX(num), 0) + 1 FROM reports",
+        IdKind::Claim => "SELECT COALESCE(MAX(num), 0) + 1 FROM claims",
+        IdKind::Decision => "SELECT COALESCE(MAX(num), 0) + 1 FROM decisions",
     };
     Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
 }
@@ -456,11 +455,35 @@ fn entry_row(r: &Row) -> rusqlite::Result<Entry> {
     })
 }
 
-/// The entries about one entity, oldest first.
-pub fn history(conn: &Connection, entity: &str) -> Result<Vec<Entry>> {
+/// The op of the first entry about `entity`, if any: what kind of thing
+/// the id names.
+pub fn first_op(conn: &Connection, entity: &str) -> Result<Option<Op>> {
+    Ok(conn
+        .prepare_cached("SELECT op FROM journal WHERE entity = ? ORDER BY seq LIMIT 1")?
+        .query_row([entity], |r| r.get(0))
+        .optional()?)
+}
+
+/// The latest entry about `entity` whose op is one of `ops`.
+pub fn latest_entry(conn: &Connection, entity: &str, ops: &[Op]) -> Result<Option<Entry>> {
+    let mut stmt = conn.prepare_cached("SELECT * FROM journal WHERE entity = ? ORDER BY seq DESC")?;
+    let mut rows = stmt.query([entity])?;
+    while let Some(r) = rows.next()? {
+        let e = entry_row(r)?;
+        if ops.contains(&e.op) {
+            return Ok(Some(e));
+        }
+    }
+    Ok(None)
+}
+
+/// The entries about one entity of the kind `noun` (`claim`, `event`, …),
+/// oldest first: an id is looked up by kind, so that another kind's
+/// entries under the same id never stand in for it.
+pub fn history(conn: &Connection, noun: &str, entity: &str) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare_cached("SELECT * FROM journal WHERE entity = ? ORDER BY seq")?;
-    let rows = stmt.query_map([entity], entry_row)?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+    let rows: Vec<Entry> = stmt.query_map([entity], entry_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok(rows.into_iter().filter(|e| e.op.noun() == noun).collect())
 }
 
 /// One revision of a claim, as `claim history` shows it.
@@ -482,7 +505,7 @@ pub struct Revision {
 /// A claim's revisions, oldest first, from its journal entries.
 pub fn claim_revisions(conn: &Connection, id: &str) -> Result<Vec<Revision>> {
     let mut out: Vec<Revision> = Vec::new();
-    for (n, e) in history(conn, id)?.into_iter().enumerate() {
+    for (n, e) in history(conn, "claim", id)?.into_iter().enumerate() {
         let (claim, retracted) = if e.op == Op::ClaimRetract {
             let mut last = out
                 .last()
