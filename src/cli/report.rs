@@ -281,7 +281,6 @@ pub fn parse_compact(field: &str, s: &str) -> Result<ClaimInput> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tally::model::Kind;
 
     #[test]
     fn compact_claims() {
