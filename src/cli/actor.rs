@@ -11,7 +11,7 @@ pub enum Command {
     /// Change an actor's name or note, add or remove aliases
     Amend {
         #[command(flatten)]
-        amend: AmendArgs,
+        amend: super::Amendment<Fields>,
         /// An alias to remove (repeatable)
         #[arg(long, value_name = "ALIAS")]
         remove_alias: Vec<String>,
@@ -37,16 +37,6 @@ pub struct Fields {
     note: Option<String>,
 }
 
-/// An amendment: the fields to change, and why
-#[derive(Debug, clap::Args)]
-pub struct AmendArgs {
-    #[command(flatten)]
-    fields: Fields,
-    /// Why it changes
-    #[arg(long)]
-    reason: Option<String>,
-}
-
 impl Fields {
     fn input(self, reason: Option<String>) -> ActorInput {
         ActorInput {
@@ -62,20 +52,10 @@ impl Fields {
 pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
-        Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_actor(tx, &f.input(None)))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "recorded actor {} (seq {})", entry.entity, entry.seq)
-            })
-        }
-        Command::Amend { amend, remove_alias } => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| {
-                actions::amend_actor(tx, &amend.fields.input(amend.reason), &remove_alias)
-            })?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "amended actor {} (seq {})", entry.entity, entry.seq)
-            })
-        }
+        Command::Add(f) => ctx.record(&mut ledger, "recorded", |tx| actions::add_actor(tx, &f.input(None))),
+        Command::Amend { amend, remove_alias } => ctx.record(&mut ledger, "amended", |tx| {
+            actions::amend_actor(tx, &amend.fields.input(amend.reason), &remove_alias)
+        }),
         Command::List => {
             let list = query::actors(ledger.conn())?;
             ctx.emit(&list, |out| {

@@ -193,23 +193,16 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     match cmd {
         Command::Add(a) => {
             let input = a.fields.input(Some(a.event), Some(a.report));
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_claim(tx, &input))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "recorded claim {} (seq {})", entry.entity, entry.seq)
-            })
+            ctx.record(&mut ledger, "recorded", |tx| actions::add_claim(tx, &input))
         }
         Command::Amend(a) => {
             let input = a.fields.input(a.event, None);
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_claim(tx, &a.id, &input, &a.reason))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "amended claim {} (seq {})", entry.entity, entry.seq)
+            ctx.record(&mut ledger, "amended", |tx| {
+                actions::amend_claim(tx, &a.id, &input, &a.reason)
             })
         }
         Command::Retract { id, reason } => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::retract_claim(tx, &id, &reason))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "retracted claim {} (seq {})", entry.entity, entry.seq)
-            })
+            ctx.record(&mut ledger, "retracted", |tx| actions::retract_claim(tx, &id, &reason))
         }
         Command::Show { id } => {
             let c = query::need_claim(ledger.conn(), "claim id", &id)?;

@@ -35,8 +35,5 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<()> {
         value: a.value,
         reason: a.reason,
     };
-    let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_decision(tx, &input))?;
-    ctx.emit(&entry, |out| {
-        writeln!(out, "recorded decision {} (seq {})", entry.entity, entry.seq)
-    })
+    ctx.record(&mut ledger, "recorded", |tx| actions::add_decision(tx, &input))
 }

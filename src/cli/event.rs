@@ -9,7 +9,7 @@ pub enum Command {
     /// Add an event
     Add(Fields),
     /// Change an event's title, date, place or type
-    Amend(AmendArgs),
+    Amend(super::Amendment<Fields>),
     /// List events, oldest first
     List,
     /// Show one event
@@ -46,16 +46,6 @@ pub struct Fields {
     event_type: Option<String>,
 }
 
-/// An amendment: the fields to change, and why
-#[derive(Debug, clap::Args)]
-pub struct AmendArgs {
-    #[command(flatten)]
-    fields: Fields,
-    /// Why it changes
-    #[arg(long)]
-    reason: Option<String>,
-}
-
 impl Fields {
     fn input(self, reason: Option<String>) -> EventInput {
         EventInput {
@@ -86,18 +76,10 @@ pub fn when(e: &EventView) -> String {
 pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
-        Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_event(tx, &f.input(None)))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "recorded event {} (seq {})", entry.entity, entry.seq)
-            })
-        }
-        Command::Amend(a) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_event(tx, &a.fields.input(a.reason)))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "amended event {} (seq {})", entry.entity, entry.seq)
-            })
-        }
+        Command::Add(f) => ctx.record(&mut ledger, "recorded", |tx| actions::add_event(tx, &f.input(None))),
+        Command::Amend(a) => ctx.record(&mut ledger, "amended", |tx| {
+            actions::amend_event(tx, &a.fields.input(a.reason))
+        }),
         Command::List => {
             let list = query::events(ledger.conn())?;
             ctx.emit(&list, |out| {

@@ -27,7 +27,8 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use tally::error::{Error, Result};
-use tally::ledger::{Ledger, Stamp};
+use tally::journal::Entry;
+use tally::ledger::{Ledger, Stamp, Tx};
 use tally::model::Vocabulary;
 
 /// A tamper-evident ledger of conflict-reporting claims
@@ -101,6 +102,16 @@ impl Ctx {
         };
         let author = tally::model::name("--author", &author)?;
         Stamp::now(author)
+    }
+
+    /// Appends one entry with `write` in one transaction, and prints it:
+    /// "recorded source ap (seq 4)", or the entry as JSON.
+    pub fn record(&self, ledger: &mut Ledger, done: &str, write: impl FnOnce(&mut Tx) -> Result<Entry>) -> Result<()> {
+        let entry = ledger.write(&self.stamp()?, write)?;
+        let noun = entry.op.noun();
+        self.emit(&entry, |out| {
+            writeln!(out, "{done} {noun} {} (seq {})", entry.entity, entry.seq)
+        })
     }
 
     /// Prints `value` as JSON with `--json`, otherwise through `human`.
@@ -224,6 +235,16 @@ pub fn read_text_file(field: &str, path: &std::path::Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         ))
     })
+}
+
+/// An amendment's arguments: the entity's fields, and why it changes.
+#[derive(Debug, clap::Args)]
+pub struct Amendment<F: clap::Args> {
+    #[command(flatten)]
+    pub fields: F,
+    /// Why it changes
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 /// The clap parser of a closed vocabulary of the library: `--help` lists

@@ -141,10 +141,7 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
         Command::Amend(a) => {
             let mut input = a.common.input()?;
             input.reason = a.reason;
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_report(tx, &a.id, &input))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "amended report {} (seq {})", entry.entity, entry.seq)
-            })
+            ctx.record(&mut ledger, "amended", |tx| actions::amend_report(tx, &a.id, &input))
         }
         Command::List { source } => {
             let list = query::reports(ledger.conn(), source.as_deref())?;

@@ -10,7 +10,7 @@ pub enum Command {
     /// Add a source
     Add(Fields),
     /// Change a source's name, kind, grade, URL or note
-    Amend(AmendArgs),
+    Amend(super::Amendment<Fields>),
     /// List sources
     List,
     /// Show one source
@@ -38,16 +38,6 @@ pub struct Fields {
     note: Option<String>,
 }
 
-/// An amendment: the fields to change, and why
-#[derive(Debug, clap::Args)]
-pub struct AmendArgs {
-    #[command(flatten)]
-    fields: Fields,
-    /// Why it changes
-    #[arg(long)]
-    reason: Option<String>,
-}
-
 impl Fields {
     fn input(self, reason: Option<String>) -> SourceInput {
         SourceInput {
@@ -65,18 +55,10 @@ impl Fields {
 pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
     let mut ledger = ctx.open()?;
     match cmd {
-        Command::Add(f) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::add_source(tx, &f.input(None)))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "recorded source {} (seq {})", entry.entity, entry.seq)
-            })
-        }
-        Command::Amend(a) => {
-            let entry = ledger.write(&ctx.stamp()?, |tx| actions::amend_source(tx, &a.fields.input(a.reason)))?;
-            ctx.emit(&entry, |out| {
-                writeln!(out, "amended source {} (seq {})", entry.entity, entry.seq)
-            })
-        }
+        Command::Add(f) => ctx.record(&mut ledger, "recorded", |tx| actions::add_source(tx, &f.input(None))),
+        Command::Amend(a) => ctx.record(&mut ledger, "amended", |tx| {
+            actions::amend_source(tx, &a.fields.input(a.reason))
+        }),
         Command::List => {
             let list = query::sources(ledger.conn())?;
             ctx.emit(&list, |out| {
