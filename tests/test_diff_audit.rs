@@ -76,13 +76,9 @@ fn diff_from_a_checkpoint_shows_phrases_text_and_moved_estimates() {
     assert_eq!(est[0]["after"]["status"], "conflict");
     // The same by seq and by --to.
     let by_seq = env.json(&["diff", "--from", "12", "--to", "13"]);
-    assert!(
-        by_seq["changes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|c| c["entity"] == "c3")
-    );
+    let changes = by_seq["changes"].as_array().unwrap();
+    assert!(!changes.is_empty());
+    assert!(changes.iter().all(|c| c["entity"] == "c3"));
     let text = env.ok(&["diff", "--from", &cp]);
     assert!(
         text.contains("-Seven soldiers died") && text.contains("+Eight soldiers died"),

@@ -89,35 +89,48 @@ fn big_import(env: &TestEnv, claims: usize) -> std::path::PathBuf {
     path
 }
 
+/// Whether another process holds the ledger's write lock: a write
+/// transaction cannot start at once.
+fn write_locked(db: &std::path::Path) -> bool {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.busy_timeout(Duration::ZERO).unwrap();
+    match conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK") {
+        Ok(()) => false,
+        Err(e) => e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy),
+    }
+}
+
 #[test]
 fn an_import_killed_midway_is_all_or_nothing() {
     let env = TestEnv::init();
     let file = big_import(&env, 6000);
-    let seed: u64 = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos() as u64;
     let mut outcomes = Vec::new();
-    for round in 0..3u64 {
-        let delay = 20 + (seed.wrapping_mul(round + 7) % 250);
+    let mut killed_inside = 0;
+    for _ in 0..3 {
         let mut child = spawn(&env, &["import", file.to_str().unwrap()]);
-        std::thread::sleep(Duration::from_millis(delay));
+        // Kill it while it holds its one write transaction.
+        let start = std::time::Instant::now();
+        let mut held = false;
+        while !held && start.elapsed() < Duration::from_secs(30) && child.try_wait().unwrap().is_none() {
+            held = write_locked(&env.db);
+        }
         let _ = child.kill(); // SIGKILL on Unix
-        let status = child.wait().unwrap();
+        let finished = child.wait().unwrap().success();
         let v = env.json(&["verify"]);
-        assert_eq!(v["ok"], true, "after a kill at {delay} ms: {v}");
+        assert_eq!(v["ok"], true, "after a kill: {v}");
         let claims = env.json(&["claim", "list"]).as_array().unwrap().len();
-        let finished = status.success();
-        assert!(
-            claims.is_multiple_of(6000),
-            "partial import: {claims} claims after a kill at {delay} ms"
-        );
-        outcomes.push((delay, finished, claims));
+        outcomes.push((held, finished, claims));
         if finished {
+            assert_eq!(claims, 6000, "an import that finished landed whole");
             break; // a later import would fail: its sources now exist
         }
+        if held {
+            assert_eq!(claims, 0, "a kill inside the transaction leaves nothing of it");
+            killed_inside += 1;
+        }
     }
-    eprintln!("kill outcomes (delay ms, finished, claims): {outcomes:?}");
+    eprintln!("kill outcomes (lock held, finished, claims): {outcomes:?}");
+    assert!(killed_inside > 0, "no kill landed inside the import's transaction: {outcomes:?}");
     if !outcomes.iter().any(|o| o.1) {
         env.ok(&["import", file.to_str().unwrap()]);
     }

@@ -432,12 +432,22 @@ fn decision_row(r: &Row) -> rusqlite::Result<DecisionView> {
     })
 }
 
+const DECISIONS_OF_EVENT: &str = "SELECT * FROM decisions WHERE event = ?1 ORDER BY num";
+
 /// Decisions, of one event or all, oldest first.
 pub fn decisions(conn: &Connection, event: Option<&str>) -> Result<Vec<DecisionView>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM decisions WHERE ?1 IS NULL OR event = ?1 ORDER BY num")?;
-    let rows = stmt
-        .query_map([event], decision_row)?
-        .collect::<rusqlite::Result<_>>()?;
+    // One statement per access path, so that an event's decisions are an
+    // index search ("?1 IS NULL OR event = ?1" scans the table).
+    let rows = match event {
+        Some(e) => conn
+            .prepare_cached(DECISIONS_OF_EVENT)?
+            .query_map([e], decision_row)?
+            .collect::<rusqlite::Result<_>>()?,
+        None => conn
+            .prepare_cached("SELECT * FROM decisions ORDER BY num")?
+            .query_map([], decision_row)?
+            .collect::<rusqlite::Result<_>>()?,
+    };
     Ok(rows)
 }
 
@@ -626,7 +636,7 @@ mod tests {
             format!("{CLAIM_SELECT} WHERE c.event = ?1 ORDER BY c.num"),
             format!("{CLAIM_SELECT} WHERE c.report = ?1 ORDER BY c.num"),
             "SELECT * FROM journal WHERE entity = ? ORDER BY seq".to_string(),
-            "SELECT * FROM decisions WHERE ?1 IS NULL OR event = ?1 ORDER BY num".to_string(),
+            DECISIONS_OF_EVENT.to_string(),
             "SELECT * FROM reports WHERE id = ?".to_string(),
             "SELECT actor FROM actor_aliases WHERE key = ?".to_string(),
             "SELECT seq, hash FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)".to_string(),
@@ -634,8 +644,11 @@ mod tests {
         ];
         for sql in &hot {
             let p = plan(&conn, sql);
-            for table in ["claims", "c ", "journal", "reports", "r ", "actor_aliases"] {
-                assert!(!p.contains(&format!("SCAN {table}")), "{sql}\n  → {p}");
+            assert!(!p.is_empty(), "{sql}: no plan");
+            // Every step searches; SCAN, even through an index, reads a
+            // whole table (a temp B-tree for ORDER BY is not a scan).
+            for step in p.split("; ") {
+                assert!(!step.starts_with("SCAN"), "{sql}\n  → {p}");
             }
         }
     }
