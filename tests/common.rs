@@ -36,6 +36,7 @@ impl TestEnv {
             .env("TALLY_DB", &self.db)
             .env("TALLY_AUTHOR", "tester")
             .env("TALLY_NOW", "2017-05-09T14:03:00Z")
+            .env("TALLY_LEDGER_ID", "5a11e7a11e7a11e7a11e7a11e7a11e70")
             .env("NO_COLOR", "1")
             .env_remove("USER");
         c

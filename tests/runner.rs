@@ -5,6 +5,8 @@ mod test_bad_input;
 mod test_core;
 mod test_diff_audit;
 mod test_ingest_export;
+mod test_readme;
 mod test_reconcile;
 mod test_reliability;
+mod test_snapshots;
 mod test_tamper;

@@ -130,7 +130,10 @@ fn an_import_killed_midway_is_all_or_nothing() {
         }
     }
     eprintln!("kill outcomes (lock held, finished, claims): {outcomes:?}");
-    assert!(killed_inside > 0, "no kill landed inside the import's transaction: {outcomes:?}");
+    assert!(
+        killed_inside > 0,
+        "no kill landed inside the import's transaction: {outcomes:?}"
+    );
     if !outcomes.iter().any(|o| o.1) {
         env.ok(&["import", file.to_str().unwrap()]);
     }

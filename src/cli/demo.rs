@@ -21,14 +21,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         PathBuf::from("tally-demo.db")
     };
     if path.exists() {
-        let is_demo = Ledger::open(&path)
-            .ok()
-            .and_then(|l| {
-                l.conn()
-                    .query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0))
-                    .ok()
-            })
-            .unwrap_or(false);
+        let is_demo = Ledger::open(&path).and_then(|l| l.is_demo()).unwrap_or(false);
         if !is_demo {
             return Err(Error::Invalid(format!(
                 "{} exists and is not a demo ledger; give --db with a new path",

@@ -150,7 +150,7 @@ impl Ledger {
             path: path.to_path_buf(),
         };
         let body = InitBody {
-            ledger_id: random_id()?,
+            ledger_id: ledger_id()?,
             version: env!("CARGO_PKG_VERSION").to_string(),
             demo,
         };
@@ -185,6 +185,15 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
         })
+    }
+
+    /// Whether `tally demo` built this ledger, so that it may replace it.
+    pub fn is_demo(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0))
+            .optional()?
+            .unwrap_or(false))
     }
 
     pub fn path(&self) -> &Path {
@@ -413,6 +422,17 @@ impl Tx<'_> {
             .prepare_cached("INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?, ?)")?
             .execute(params![sha256, bytes])?;
         Ok(())
+    }
+}
+
+/// A new ledger's id: 128 random bits as hex, or `TALLY_LEDGER_ID`, which
+/// tests set (as they set `TALLY_NOW`) so that hashes and snapshots are
+/// stable.
+fn ledger_id() -> Result<String> {
+    match std::env::var("TALLY_LEDGER_ID") {
+        Ok(id) if id.len() == 32 && id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) => Ok(id),
+        Ok(_) => Err(Error::Invalid("TALLY_LEDGER_ID must be 32 lowercase hex digits".into())),
+        Err(_) => random_id(),
     }
 }
 
