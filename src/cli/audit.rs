@@ -12,16 +12,35 @@ use tally::reconcile::Options;
 ///   tally audit event SLUG         every estimate with the origins it rests on
 ///   tally audit source SLUG        every estimate the source touches, with and without it
 #[derive(Debug, clap::Args)]
-#[command(verbatim_doc_comment)]
+#[command(verbatim_doc_comment, args_conflicts_with_subcommands = false)]
 pub struct Args {
-    /// claim CID, event SLUG or source SLUG; nothing for the whole ledger
-    #[arg(num_args = 0..=2, value_name = "WHAT ID")]
-    target: Vec<String>,
+    #[command(subcommand)]
+    target: Option<Target>,
     /// Exit 3 when any problem is found
-    #[arg(long)]
+    #[arg(long, global = true)]
     strict: bool,
     #[command(flatten)]
     estimates: super::reconcile::EstimateArgs,
+}
+
+/// What to audit; nothing for the whole ledger.
+#[derive(Debug, clap::Subcommand)]
+enum Target {
+    /// A claim's revisions with hashes, its report, source and capture, and corroboration
+    Claim {
+        /// The claim, such as c3
+        id: String,
+    },
+    /// Every estimate of an event with the origins it rests on
+    Event {
+        /// The event's slug
+        slug: String,
+    },
+    /// Every estimate a source touches, with and without it
+    Source {
+        /// The source's slug
+        slug: String,
+    },
 }
 
 #[derive(Serialize)]
@@ -33,8 +52,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
     let opts = args.estimates.options();
-    let problems = match args.target.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        [] => {
+    let problems = match &args.target {
+        None => {
             let problems = audit::ledger(conn, &opts)?;
             let shown = Problems { problems };
             ctx.emit(&shown, |out| {
@@ -53,19 +72,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             })?;
             shown.problems.len()
         }
-        ["claim", id] => {
+        Some(Target::Claim { id }) => {
             audit_claim(ctx, conn, id)?;
             0
         }
-        ["event", slug] => audit_event(ctx, conn, slug, &opts)?,
-        ["source", slug] => {
+        Some(Target::Event { slug }) => audit_event(ctx, conn, slug, &opts)?,
+        Some(Target::Source { slug }) => {
             audit_source(ctx, conn, slug, &opts)?;
             0
-        }
-        _ => {
-            return Err(Error::Invalid(
-                "audit takes nothing, `claim CID`, `event SLUG` or `source SLUG`".into(),
-            ));
         }
     };
     if args.strict && problems > 0 {

@@ -22,13 +22,13 @@ pub struct Args {
 #[derive(Debug, clap::Args)]
 pub struct EstimateArgs {
     /// How the best value is chosen
-    #[arg(long, value_parser = super::vocab::<Policy>(), default_value = "majority")]
+    #[arg(long, global = true, value_parser = super::vocab::<Policy>(), default_value = "majority")]
     policy: Policy,
     /// Leave out sources graded below this letter (A best, F worst)
-    #[arg(long, value_name = "GRADE", value_parser = super::vocab::<Grade>())]
+    #[arg(long, global = true, value_name = "GRADE", value_parser = super::vocab::<Grade>())]
     min_grade: Option<Grade>,
     /// Leave out alleged claims
-    #[arg(long)]
+    #[arg(long, global = true)]
     no_alleged: bool,
 }
 
