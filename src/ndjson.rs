@@ -232,13 +232,7 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
         };
         records.push((seq, Record::Report(ReportRecord { event: None, report })));
     }
-    for c in query::claims(
-        conn,
-        &query::ClaimFilter {
-            include_retracted: true,
-            ..Default::default()
-        },
-    )? {
+    for c in query::claims(conn, &query::ClaimFilter::everything())? {
         let claim = ClaimInput {
             event: Some(c.event),
             report: Some(c.report),

@@ -1,7 +1,9 @@
-use super::Ctx;
+use super::{Ctx, opt};
+use std::collections::HashMap;
 use std::io::Write;
 use tally::error::Result;
 use tally::ledger::Db;
+use tally::ledger::query::{self, ClaimFilter, EventView};
 use tally::ledger::replay;
 use tally::ndjson;
 use tally::reconcile::Options;
@@ -77,71 +79,73 @@ fn json(s: &str) -> String {
     serde_json::Value::from(s).to_string()
 }
 
-/// One CSV row per claim with its provenance; column names follow ACLED's
-/// where they have one (event_date, location, admin1, country, source).
-fn csv_claims(conn: &Db, out: &mut dyn Write) -> Result<()> {
-    use tally::ledger::query;
+/// The columns that place a row's event; names follow ACLED's.
+const EVENT_COLUMNS: [&str; 5] = ["event_id", "event_date", "location", "admin1", "country"];
+
+fn event_cells(slug: &str, e: Option<&EventView>) -> [String; 5] {
+    [
+        slug.to_string(),
+        e.map(super::event::when).unwrap_or_default(),
+        opt(&e.and_then(|e| e.place.clone())),
+        opt(&e.and_then(|e| e.region.clone())),
+        opt(&e.and_then(|e| e.country.clone())),
+    ]
+}
+
+/// A CSV writer whose first row is the event columns, then `columns`.
+fn writer<'a>(out: &'a mut dyn Write, first: &[&str], columns: &[&str]) -> Result<csv::Writer<&'a mut dyn Write>> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "claim_id",
-        "event_id",
-        "event_date",
-        "location",
-        "admin1",
-        "country",
-        "kind",
-        "subject",
-        "phrase",
-        "low",
-        "high",
-        "actor",
-        "stance",
-        "hedge",
-        "origin",
-        "source",
-        "source_grade",
-        "report_id",
-        "published",
-        "url",
-        "revision",
-        "retracted",
-    ])?;
-    let events: std::collections::HashMap<String, query::EventView> =
-        query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
-    for c in query::claims(
-        conn,
-        &query::ClaimFilter {
-            include_retracted: true,
-            ..Default::default()
-        },
-    )? {
-        let e = events.get(&c.event);
-        let o = |v: &Option<String>| v.clone().unwrap_or_default();
-        let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
-        w.write_record([
-            c.id.clone(),
-            c.event.clone(),
-            e.map(super::event::when).unwrap_or_default(),
-            e.and_then(|e| e.place.clone()).unwrap_or_default(),
-            e.and_then(|e| e.region.clone()).unwrap_or_default(),
-            e.and_then(|e| e.country.clone()).unwrap_or_default(),
+    w.write_record(first.iter().chain(&EVENT_COLUMNS).chain(columns))?;
+    Ok(w)
+}
+
+/// One CSV row per claim with its provenance.
+fn csv_claims(conn: &Db, out: &mut dyn Write) -> Result<()> {
+    let mut w = writer(
+        out,
+        &["claim_id"],
+        &[
+            "kind",
+            "subject",
+            "phrase",
+            "low",
+            "high",
+            "actor",
+            "stance",
+            "hedge",
+            "origin",
+            "source",
+            "source_grade",
+            "report_id",
+            "published",
+            "url",
+            "revision",
+            "retracted",
+        ],
+    )?;
+    let events: HashMap<String, EventView> = query::events(conn)?.into_iter().map(|e| (e.slug.clone(), e)).collect();
+    for c in query::claims(conn, &ClaimFilter::everything())? {
+        let mut row = vec![c.id.clone()];
+        row.extend(event_cells(&c.event, events.get(&c.event)));
+        row.extend([
             c.kind.to_string(),
             c.subject.clone(),
-            o(&c.phrase),
-            n(c.low),
-            n(c.high),
-            o(&c.actor),
-            c.stance.map(|s| s.to_string()).unwrap_or_default(),
+            opt(&c.phrase),
+            opt(&c.low),
+            opt(&c.high),
+            opt(&c.actor),
+            opt(&c.stance),
             c.hedge.to_string(),
             c.origin.clone(),
             c.source.clone(),
             c.grade.to_string(),
             c.report.clone(),
-            o(&c.published),
-            o(&c.url),
+            opt(&c.published),
+            opt(&c.url),
             c.revision.to_string(),
             c.retracted.to_string(),
-        ])?;
+        ]);
+        w.write_record(&row)?;
     }
     w.flush()?;
     Ok(())
@@ -149,25 +153,13 @@ fn csv_claims(conn: &Db, out: &mut dyn Write) -> Result<()> {
 
 /// One CSV row per reconciled group; `low`/`best`/`high` as UCDP names them.
 fn csv_estimates(conn: &Db, opts: &Options, out: &mut dyn Write) -> Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "event_id",
-        "event_date",
-        "location",
-        "admin1",
-        "country",
-        "kind",
-        "subject",
-        "low",
-        "best",
-        "high",
-        "status",
-        "origins",
-        "sources",
-        "outliers",
-        "policy",
-    ])?;
-    let n = |v: Option<i64>| v.map(|x| x.to_string()).unwrap_or_default();
+    let mut w = writer(
+        out,
+        &[],
+        &[
+            "kind", "subject", "low", "best", "high", "status", "origins", "sources", "outliers", "policy",
+        ],
+    )?;
     for (event, est) in tally::reconcile::all(conn, None, opts)? {
         for e in &est.estimates {
             let mut sources: Vec<&str> = e
@@ -178,23 +170,20 @@ fn csv_estimates(conn: &Db, opts: &Options, out: &mut dyn Write) -> Result<()> {
                 .collect();
             sources.sort();
             sources.dedup();
-            w.write_record([
-                event.slug.clone(),
-                super::event::when(&event),
-                event.place.clone().unwrap_or_default(),
-                event.region.clone().unwrap_or_default(),
-                event.country.clone().unwrap_or_default(),
+            let mut row = event_cells(&event.slug, Some(&event)).to_vec();
+            row.extend([
                 e.kind.to_string(),
                 e.subject.clone(),
-                n(e.low),
-                n(e.best),
-                n(e.high),
+                opt(&e.low),
+                opt(&e.best),
+                opt(&e.high),
                 e.status.to_string(),
                 e.origins.to_string(),
                 sources.join(";"),
                 e.outliers.join(";"),
                 e.policy.to_string(),
-            ])?;
+            ]);
+            w.write_record(&row)?;
         }
     }
     w.flush()?;

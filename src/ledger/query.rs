@@ -397,6 +397,16 @@ pub struct ClaimFilter<'a> {
     pub include_retracted: bool,
 }
 
+impl ClaimFilter<'_> {
+    /// Every claim, retracted ones included.
+    pub fn everything() -> Self {
+        ClaimFilter {
+            include_retracted: true,
+            ..Default::default()
+        }
+    }
+}
+
 pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimView>> {
     // One statement per access path, so that each uses its index.
     let (sql, key) = match (f.event, f.report, f.source) {
