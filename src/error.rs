@@ -14,12 +14,55 @@ pub enum Error {
     #[error("{0}")]
     Integrity(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Any other runtime failure: exit 1.
     #[error("{0}")]
     Runtime(String),
+}
+
+/// SQLite's errors sorted by what they mean for the user: a file whose
+/// structure or contents are not what tally wrote is an integrity failure
+/// (exit 3), whatever SQLite calls it; a busy or unwritable file is a
+/// runtime failure (exit 1).
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::Error as E;
+        use rusqlite::ErrorCode as C;
+        let altered = |what: String| Error::Integrity(format!("the ledger file was altered: {what}"));
+        match &e {
+            E::SqliteFailure(f, msg) => match f.code {
+                C::DatabaseCorrupt | C::NotADatabase => altered(format!(
+                    "SQLite reports it damaged ({})",
+                    msg.as_deref().unwrap_or("malformed")
+                )),
+                C::Unknown if msg.as_deref().is_some_and(schema_changed) => altered(format!(
+                    "its schema was changed ({})",
+                    msg.as_deref().unwrap_or_default()
+                )),
+                _ => Error::Sqlite(e),
+            },
+            E::FromSqlConversionFailure(..)
+            | E::InvalidColumnType(..)
+            | E::IntegralValueOutOfRange(..)
+            | E::Utf8Error(..) => altered(format!("it holds a value tally never writes ({e})")),
+            E::InvalidColumnName(_) => altered(format!("its schema was changed ({e})")),
+            _ => Error::Sqlite(e),
+        }
+    }
+}
+
+/// SQLite's messages for a statement that no longer fits the schema.
+fn schema_changed(msg: &str) -> bool {
+    [
+        "no such table",
+        "no such column",
+        "has no column named",
+        "do not have the same number of result columns",
+    ]
+    .iter()
+    .any(|m| msg.contains(m))
 }
 
 impl From<csv::Error> for Error {

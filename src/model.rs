@@ -548,6 +548,127 @@ impl Body {
     }
 }
 
+/// Whether `s` is a slug by the character rules every tally version
+/// applied (the rule against generated-id shapes only binds new writes).
+fn slug_shaped(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+impl Body {
+    /// The invariants of an entry's body that hold without looking at the
+    /// rest of the ledger: required fields, bounds, well-formed ids. The
+    /// write path checks them in `apply` and `verify` checks every entry
+    /// with them, so an entry that hashes correctly but that tally would
+    /// never have written is reported. (References to other entities are
+    /// checked by `apply` against the projections and by `verify` in order.)
+    pub fn validate(&self, entity: &str) -> std::result::Result<(), String> {
+        let slug = |what: &str, s: &str| {
+            if slug_shaped(s) {
+                Ok(())
+            } else {
+                Err(format!("{what} '{}' is not a slug", shorten(s)))
+            }
+        };
+        let filled = |what: &str, s: &str| {
+            if s.trim().is_empty() {
+                Err(format!("{what} is empty"))
+            } else {
+                Ok(())
+            }
+        };
+        let bound = |what: &str, n: i64| {
+            if (0..=crate::quantity::MAX_NUMBER).contains(&n) {
+                Ok(())
+            } else {
+                Err(format!("{what} {n} is outside 0..={}", crate::quantity::MAX_NUMBER))
+            }
+        };
+        match self {
+            Body::Init(_) => Ok(()),
+            Body::Source(b) => {
+                slug("source", entity)?;
+                filled("name", &b.name)
+            }
+            Body::Actor(b) => {
+                slug("actor", entity)?;
+                filled("name", &b.name)?;
+                b.aliases.iter().try_for_each(|a| filled("alias", a))
+            }
+            Body::Event(b) => {
+                slug("event", entity)?;
+                filled("title", &b.title)?;
+                event_date("date", &b.date).map(|_| ()).map_err(|e| e.to_string())
+            }
+            Body::Report(b) => {
+                slug("source", &b.source)?;
+                if let Some(c) = &b.capture
+                    && (c.sha256.len() != 64 || !c.sha256.bytes().all(|x| x.is_ascii_hexdigit()) || c.size < 0)
+                {
+                    return Err(format!("capture '{}' is not a SHA-256 with a size", shorten(&c.sha256)));
+                }
+                Ok(())
+            }
+            Body::Claim(b) => {
+                slug("event", &b.event)?;
+                match EntityId::parse(&b.report) {
+                    Some(id) if id.kind == IdKind::Report => {}
+                    _ => return Err(format!("report '{}' is not a report id", shorten(&b.report))),
+                }
+                filled("subject", &b.subject)?;
+                filled("origin", &b.origin)?;
+                if b.kind == Kind::Responsibility {
+                    let actor = b.actor.as_deref().ok_or("a responsibility claim names no actor")?;
+                    if actor != "unknown" {
+                        slug("actor", actor)?;
+                    }
+                    if b.stance.is_none() {
+                        return Err("a responsibility claim has no stance".into());
+                    }
+                    if b.low.is_some() || b.high.is_some() || b.point.is_some() {
+                        return Err("a responsibility claim has a count".into());
+                    }
+                    return Ok(());
+                }
+                if b.actor.is_some() || b.stance.is_some() {
+                    return Err(format!("a {} claim names an actor or stance", b.kind));
+                }
+                let low = b.low.ok_or_else(|| format!("a {} claim has no low bound", b.kind))?;
+                bound("low", low)?;
+                if let Some(high) = b.high {
+                    bound("high", high)?;
+                    if high < low {
+                        return Err(format!("low {low} is above high {high}"));
+                    }
+                }
+                if let Some(p) = b.point
+                    && (p < low || b.high.is_some_and(|h| p > h))
+                {
+                    return Err(format!("point {p} is outside [{low}, {}]", opt_bound(b.high)));
+                }
+                Ok(())
+            }
+            Body::Retract(b) => filled("reason", &b.reason),
+            Body::Decision(b) => {
+                slug("event", &b.event)?;
+                filled("subject", &b.subject)?;
+                filled("reason", &b.reason)?;
+                if b.kind == Kind::Responsibility {
+                    return Err("a decision on responsibility".into());
+                }
+                bound("value", b.value)
+            }
+        }
+    }
+}
+
+fn opt_bound(high: Option<i64>) -> String {
+    high.map_or("∞".into(), |h| h.to_string())
+}
+
 macro_rules! into_body {
     ($($t:ident => $v:ident),+) => { $(impl From<$t> for Body { fn from(b: $t) -> Body { Body::$v(b) } })+ };
 }

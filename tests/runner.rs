@@ -1,6 +1,7 @@
 //! Integration tests: the real `tally` binary on real SQLite files in temp dirs.
 
 mod common;
+mod test_attacks;
 mod test_bad_input;
 mod test_core;
 mod test_diff_audit;

@@ -67,8 +67,8 @@ impl Fields {
 pub fn when(e: &EventView) -> String {
     match e.precision.as_str() {
         "day" if e.date_start == e.date_end => e.date_start.clone(),
-        "month" => e.date_start[..7].to_string(),
-        "year" => e.date_start[..4].to_string(),
+        "month" => e.date_start.chars().take(7).collect(),
+        "year" => e.date_start.chars().take(4).collect(),
         _ => format!("{}..{}", e.date_start, e.date_end),
     }
 }

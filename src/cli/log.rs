@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                 e.seq,
                 e.at,
                 style::DIM.render(),
-                &e.hash[..12],
+                e.hash.chars().take(12).collect::<String>(),
                 style::DIM.render_reset(),
                 e.op,
                 e.entity,

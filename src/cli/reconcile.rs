@@ -165,8 +165,8 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
         .max()
         .unwrap_or(1)
         .max(1);
-    let top = top + top / 5 + 1;
-    let col = |v: i64| ((v.min(top) as f64 / top as f64) * (BAR - 1) as f64).round() as usize;
+    let top = top.saturating_add(top / 5).saturating_add(1);
+    let col = |v: i64| (((v.clamp(0, top) as f64 / top as f64) * (BAR - 1) as f64).round() as usize).min(BAR - 1);
     let (m_lo, m_hi) = e
         .majority
         .as_ref()
@@ -175,8 +175,10 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
     for c in &e.claims {
         let (lo, hi) = (col(c.low), c.high.map(col));
         let mut cells: Vec<char> = vec![' '; BAR];
+        // A bar from lo to hi (an arrow when unbounded); an interval the
+        // file holds backwards, which verify reports, is drawn as a point.
         match hi {
-            Some(h) if h == lo => cells[lo] = '●',
+            Some(h) if h <= lo => cells[lo] = '●',
             Some(h) => {
                 cells[lo] = '├';
                 cells[lo + 1..h].iter_mut().for_each(|x| *x = '─');
@@ -184,7 +186,7 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
             }
             None => {
                 cells[lo] = '├';
-                cells[lo + 1..BAR - 1].iter_mut().for_each(|x| *x = '─');
+                cells[(lo + 1).min(BAR - 1)..BAR - 1].iter_mut().for_each(|x| *x = '─');
                 cells[BAR - 1] = '→';
             }
         }

@@ -21,6 +21,8 @@ pub type Row<'a> = Vec<(&'static str, ToSqlOutput<'a>)>;
 
 /// Applies one entry to the projections of `conn`.
 pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
+    body.validate(h.entity)
+        .map_err(|why| Error::Integrity(format!("{h}: {why}")))?;
     let changed = match (h.op, body) {
         (Op::LedgerInit, Body::Init(b)) => init(conn, h, b)?,
         (Op::SourceAdd | Op::SourceAmend, Body::Source(b)) => source(conn, h, b)?,

@@ -199,11 +199,16 @@ pub fn need_source(conn: &Connection, field: &str, slug: &str) -> Result<SourceV
 
 fn actor_row(conn: &Connection, r: &Row) -> Result<ActorView> {
     let slug: String = r.get("slug")?;
-    let mut stmt =
-        conn.prepare_cached("SELECT alias FROM actor_aliases WHERE actor = ? AND given = 1 ORDER BY rowid")?;
-    let aliases = stmt
-        .query_map([&slug], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    // The aliases in the order they were given, from the actor's latest
+    // entry: no read depends on the order of rows in a table.
+    let aliases = match latest_entry(conn, &slug, &[Op::ActorAdd, Op::ActorAmend])? {
+        Some(e) => {
+            serde_json::from_value::<model::ActorBody>(e.body)
+                .map_err(|err| Error::Integrity(format!("actor {slug}: entry {}: {err}", e.seq)))?
+                .aliases
+        }
+        None => return Err(Error::Integrity(format!("actor {slug} has no journal entry"))),
+    };
     Ok(ActorView {
         aliases,
         slug,

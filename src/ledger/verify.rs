@@ -18,8 +18,10 @@
 use super::replay::{self, Batch, Indexes, StoredEntry};
 use super::{Head, apply};
 use crate::error::{Error, Result};
+use crate::journal::Header;
 use crate::journal::{self, Op};
 use crate::model::Body;
+use crate::model::{EntityId, IdKind};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -139,7 +141,22 @@ pub fn verify_with(
     let mut problems = Problems(Vec::new());
     // Every read below sees one snapshot, even while others append.
     let snapshot = conn.unchecked_transaction()?;
+    // 1: the schema holds tally's objects and nothing else. With a table
+    // dropped or changed, the rest cannot be read as tally's: report that.
     check_schema(conn, &replay::scratch_with(Indexes::With, migrations)?, &mut problems)?;
+    if !problems.0.is_empty() {
+        drop(snapshot);
+        return Ok(VerifyReport {
+            ok: false,
+            entries: 0,
+            head_seq: 0,
+            head_hash: String::new(),
+            tables: Vec::new(),
+            blobs: 0,
+            checkpoint: against.map(|c| c.to_string()),
+            problems: problems.0,
+        });
+    }
 
     // 2 + 3a: the chain on this thread, the replay on another, fed in
     // batches. A claim or report that is only ever added has the row
@@ -152,7 +169,10 @@ pub fn verify_with(
     let snapshot_head = super::head_of(conn)?;
     let (expected, replay_problems, stored) = std::thread::scope(|scope| -> Result<_> {
         let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(16);
-        let replayer = scope.spawn(|| replay_all(receive, &amended, key, migrations));
+        let replayer = scope.spawn(|| replay_all(receive, &amended, key, migrations, path, snapshot_head.seq));
+        // SQLite's own check of every page and index, beside the rest: an
+        // index that lies makes reads lie while every table is intact.
+        let sqlite = scope.spawn(|| integrity_check(path));
         // The stored tables are summed alongside, on a third thread.
         let summer = scope.spawn(|| stored_sums(path, &snapshot_head, key));
         let mut batch = Batch::default();
@@ -184,9 +204,15 @@ pub fn verify_with(
                 sums
             }
         };
-        let (expected, replay_problems) = replayer
+        let (expected, mut replay_problems) = replayer
             .join()
             .map_err(|_| Error::Runtime("the replay thread failed".into()))??;
+        for what in sqlite
+            .join()
+            .map_err(|_| Error::Runtime("the integrity_check thread failed".into()))??
+        {
+            replay_problems.table("file", what);
+        }
         streamed?;
         Ok((expected, replay_problems, stored))
     })?;
@@ -277,8 +303,12 @@ fn replay_all(
     amended: &Amended,
     key: [u8; 32],
     migrations: &[&str],
+    path: &Path,
+    head: i64,
 ) -> Result<(Sums, Problems)> {
     let scratch = replay::scratch_with(Indexes::Without, migrations)?;
+    let stored = read_only(path)?;
+    let mut defined = Defined::new(head);
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
     scratch.execute_batch("BEGIN")?;
@@ -297,6 +327,13 @@ fn replay_all(
                     continue;
                 }
             };
+            if let Err(why) = body.validate(h.entity) {
+                problems.at(e.seq, format!("{h}: tally would never have written it: {why}"));
+                continue;
+            }
+            if let Some(why) = defined.refer(&h, &body, &stored)? {
+                problems.at(e.seq, format!("{h}: {why}"));
+            }
             let replayed = match (&body, amended.contains(h.entity)) {
                 (Body::Report(b), false) if h.op == Op::ReportAdd => {
                     apply::report_row(&h, b).map(|row| expected.add("reports", &row))
@@ -385,7 +422,11 @@ impl Amended {
     }
 
     fn contains(&self, entity: &str) -> bool {
-        let (word, bit) = self.slot(entity.as_bytes());
+        self.contains_bytes(entity.as_bytes())
+    }
+
+    fn contains_bytes(&self, key: &[u8]) -> bool {
+        let (word, bit) = self.slot(key);
         self.bits[word] & bit != 0
     }
 }
@@ -492,22 +533,151 @@ impl Sums {
     }
 }
 
-/// Every table, index and trigger tally creates must be there, unaltered.
+/// A read-only connection of its own to the ledger file.
+fn read_only(path: &Path) -> Result<Connection> {
+    Ok(Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// SQLite's `PRAGMA integrity_check`: what it finds wrong, if anything.
+fn integrity_check(path: &Path) -> Result<Vec<String>> {
+    let conn = read_only(path)?;
+    let mut stmt = conn.prepare("PRAGMA integrity_check(20)")?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found
+        .into_iter()
+        .filter(|m| m != "ok")
+        .map(|m| format!("SQLite's integrity check: {m}"))
+        .collect())
+}
+
+/// What the journal has defined so far, read in seq order, so that each
+/// entry may refer only to what existed when it was written. Slugs are kept
+/// as a fixed bitmap of hashes and ids as bits by number, so memory stays
+/// flat (a collision could only hide a dangling reference, by chance,
+/// under a key drawn afresh each run).
+struct Defined {
+    slugs: Amended,
+    ids: HashMap<IdKind, Vec<u64>>,
+    /// Ids are numbered from 1 and never pass the number of entries.
+    bound: i64,
+}
+
+impl Defined {
+    fn new(head: i64) -> Defined {
+        Defined {
+            slugs: Amended::new(),
+            ids: HashMap::new(),
+            bound: head,
+        }
+    }
+
+    fn slug_key(noun: &str, slug: &str) -> Vec<u8> {
+        [noun.as_bytes(), b":", slug.as_bytes()].concat()
+    }
+
+    fn has_slug(&self, noun: &str, slug: &str) -> bool {
+        self.slugs.contains_bytes(&Self::slug_key(noun, slug))
+    }
+
+    fn has_id(&self, id: EntityId) -> bool {
+        let n = id.num as usize;
+        self.ids
+            .get(&id.kind)
+            .is_some_and(|bits| bits.get(n / 64).is_some_and(|w| w & (1 << (n % 64)) != 0))
+    }
+
+    /// Records what entry `h` defines, and says what it refers to that
+    /// did not exist when it was written.
+    fn refer(&mut self, h: &Header, body: &Body, stored: &Connection) -> Result<Option<String>> {
+        if matches!(h.op, Op::SourceAdd | Op::ActorAdd | Op::EventAdd) {
+            self.slugs.insert(&Self::slug_key(h.op.noun(), h.entity));
+        }
+        if matches!(h.op, Op::ReportAdd | Op::ClaimAdd | Op::DecisionAdd)
+            && let Some(id) = EntityId::parse(h.entity)
+        {
+            if id.num > self.bound {
+                return Ok(Some(format!("id {} is past the number of entries", h.entity)));
+            }
+            let n = id.num as usize;
+            let bits = self.ids.entry(id.kind).or_default();
+            if bits.len() <= n / 64 {
+                bits.resize(n / 64 + 1, 0);
+            }
+            bits[n / 64] |= 1 << (n % 64);
+        }
+        let missing = |what: &str, id: &str| Some(format!("it refers to {what} '{id}', which did not exist then"));
+        Ok(match body {
+            Body::Report(b) if !self.has_slug("source", &b.source) => missing("source", &b.source),
+            Body::Report(b) => match &b.capture {
+                Some(c) if !blob_exists(stored, &c.sha256)? => {
+                    Some(format!("its captured file {} is missing from the blobs", c.sha256))
+                }
+                _ => None,
+            },
+            Body::Claim(b) if !EntityId::parse(&b.report).is_some_and(|id| self.has_id(id)) => {
+                missing("report", &b.report)
+            }
+            Body::Claim(b) if !self.has_slug("event", &b.event) => missing("event", &b.event),
+            Body::Claim(b) => match b.actor.as_deref() {
+                Some(a) if a != "unknown" && !self.has_slug("actor", a) => missing("actor", a),
+                _ => None,
+            },
+            Body::Decision(b) if !self.has_slug("event", &b.event) => missing("event", &b.event),
+            _ => None,
+        })
+    }
+}
+
+fn blob_exists(conn: &Connection, sha256: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?")?
+        .exists([sha256])?)
+}
+
+/// Whitespace folded, so that the same definition compares equal however
+/// it was laid out.
+fn folded_sql(sql: &Option<String>) -> Option<String> {
+    sql.as_ref().map(|s| s.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The file holds exactly the tables, indexes and triggers that tally's
+/// migrations create, each as they define it: nothing missing, nothing
+/// altered, nothing added (statistics tables that `ANALYZE` writes aside).
 fn check_schema(conn: &Connection, scratch: &Connection, problems: &mut Problems) -> Result<()> {
-    let objects = |c: &Connection| -> Result<Vec<(String, String, Option<String>)>> {
+    type Object = (String, String, Option<String>);
+    let objects = |c: &Connection| -> Result<Vec<Object>> {
         let mut stmt =
-            c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
+            c.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_stat%' ORDER BY name")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                ))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     };
     let stored = objects(conn)?;
-    for (kind, name, sql) in objects(scratch)? {
-        match stored.iter().find(|(_, n, _)| *n == name) {
-            None => problems.table(&name, format!("{kind} {name} is missing from the file")),
-            Some((_, _, s)) if *s != sql => problems.table(&name, format!("{kind} {name} was altered")),
+    let expected = objects(scratch)?;
+    for (kind, name, sql) in &expected {
+        match stored.iter().find(|(_, n, _)| n == name) {
+            None => problems.table(name, format!("{kind} {name} is missing from the file")),
+            Some((k, _, s)) if k != kind || folded_sql(s) != folded_sql(sql) => {
+                problems.table(name, format!("{kind} {name} was altered"))
+            }
             Some(_) => {}
+        }
+    }
+    for (kind, name, _) in &stored {
+        if !expected.iter().any(|(_, n, _)| n == name) {
+            problems.table(name, format!("{kind} {name} was added: tally never creates it"));
         }
     }
     Ok(())
@@ -543,7 +713,7 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
     );
     let keys: Vec<Value> = scratch
         .prepare(&sql)?
-        .query_map([], |r| r.get(0))?
+        .query_map([], |r| r.get_ref(0).map(lossy))?
         .collect::<rusqlite::Result<_>>()?;
     let found = !keys.is_empty();
     for k in keys {
@@ -559,7 +729,7 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
             let values = stmt
                 .query_row([&k], |r| {
                     (0..n)
-                        .map(|i| r.get::<_, Value>(i))
+                        .map(|i| r.get_ref(i).map(lossy))
                         .collect::<rusqlite::Result<Vec<_>>>()
                 })
                 .optional()?;
@@ -582,6 +752,18 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
         problems.table(table, what);
     }
     Ok(found)
+}
+
+/// A stored value as it is, text that is not UTF-8 included (shown with
+/// replacement characters), so that a forged value is reported, not a crash.
+fn lossy(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::Integer(i),
+        ValueRef::Real(x) => Value::Real(x),
+        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+    }
 }
 
 fn show(v: &Value) -> String {
