@@ -152,3 +152,34 @@ CREATE TABLE decisions (
     seq         INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX decisions_group ON decisions (event, kind, subject_key);
+
+-- === migration 2: revision 2 ===
+-- Each section below the first is one migration, applied in order inside
+-- one exclusive transaction by the first command that writes (or by
+-- `tally migrate`); fresh ledgers run them all. Never edit a released one.
+
+-- A tally ledger says so in its header: application id "TALY".
+PRAGMA application_id = 1413565529;
+
+-- Captured files are streamed in and out in pieces, which SQLite's
+-- incremental blob I/O does only for tables with a rowid.
+CREATE TABLE blobs_v2 (
+    sha256 TEXT PRIMARY KEY,
+    bytes  BLOB NOT NULL
+) STRICT;
+INSERT INTO blobs_v2 (sha256, bytes) SELECT sha256, bytes FROM blobs;
+DROP TABLE blobs;
+ALTER TABLE blobs_v2 RENAME TO blobs;
+
+-- Actors have a kind (official, state, armed-group, organisation, person,
+-- other); those recorded before are 'other'.
+ALTER TABLE actors ADD COLUMN kind TEXT NOT NULL DEFAULT 'other';
+
+-- Reports can be retracted (and their claims with them) and restored.
+ALTER TABLE reports ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
+
+-- A decision may be a range (high NULL = unbounded); earlier decisions are
+-- the range of their single value.
+ALTER TABLE decisions ADD COLUMN low INTEGER;
+ALTER TABLE decisions ADD COLUMN high INTEGER;
+UPDATE decisions SET low = value, high = value;

@@ -5,6 +5,7 @@ mod test_attacks;
 mod test_bad_input;
 mod test_core;
 mod test_diff_audit;
+mod test_files;
 mod test_ingest_export;
 mod test_readme;
 mod test_reconcile;

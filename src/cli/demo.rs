@@ -1,4 +1,5 @@
 use super::Ctx;
+use std::io::Write;
 use std::path::PathBuf;
 use tally::error::{Error, Result};
 use tally::ledger::Ledger;
@@ -40,7 +41,8 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
     let done = ledger.write(&stamp, |tx| ndjson::import(tx, SAMPLE.as_bytes(), &stamp.at, |_| {}))?;
     let head = ledger.head()?;
     if !ctx.json {
-        println!(
+        writeln!(
+            std::io::stdout(),
             "built {} from the bundled sample: {} sources, {} actors, {} events, {} reports, {} claims, {} decision; head seq {} {}\n",
             path.display(),
             done.sources,
@@ -51,7 +53,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
             done.decisions,
             head.seq,
             head.hash
-        );
+        )?;
     }
     let all = tally::reconcile::all(ledger.conn(), None, &Default::default())?;
     let estimates: Vec<_> = all.iter().map(|(_, e)| e).collect();

@@ -17,6 +17,7 @@ mod import;
 mod ingest;
 mod init;
 mod log;
+mod migrate;
 mod reconcile;
 mod report;
 mod source;
@@ -72,6 +73,7 @@ enum Command {
     Diff(diff::Args),
     Audit(audit::Args),
     Verify(verify::Args),
+    Migrate(migrate::Args),
     Checkpoint(checkpoint::Args),
     Import(import::Args),
     Export(export::Args),
@@ -156,6 +158,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Diff(a) => diff::run(&ctx, a),
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
+        Command::Migrate(a) => migrate::run(&ctx, a),
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),

@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         .map(|c| Checkpoint::parse("--against", c))
         .transpose()?;
     let ledger = ctx.open()?;
-    let report = verify::verify(ledger.conn(), ledger.path(), against.as_ref())?;
+    let report = verify::ledger(&ledger, against.as_ref())?;
     ctx.emit(&report, |out| {
         writeln!(
             out,

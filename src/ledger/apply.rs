@@ -101,9 +101,9 @@ fn execute(conn: &Connection, h: &Header, sql: &str, row: &Row) -> Result<usize>
 }
 
 const INSERT_REPORT: &str = "INSERT INTO reports (id, num, source, title, url, published, retrieved, language, text,
-        capture_sha256, capture_name, capture_size, revision, seq)
+        capture_sha256, capture_name, capture_size, revision, seq, retracted)
     VALUES (:id, :num, :source, :title, :url, :published, :retrieved, :language, :text,
-        :capture_sha256, :capture_name, :capture_size, :revision, :seq)";
+        :capture_sha256, :capture_name, :capture_size, :revision, :seq, :retracted)";
 
 const INSERT_CLAIM: &str = "INSERT INTO claims (id, num, event, report, kind, subject, subject_key, phrase, low, high,
         point, actor, actor_desc, stance, origin, origin_key, hedge, quote, note, revision, retracted, reason,
@@ -132,6 +132,7 @@ pub fn report_row<'a>(h: &Header<'a>, b: &'a ReportBody) -> Result<Row<'a>> {
         (":capture_size", opt_int(capture.map(|c| c.size))),
         (":revision", int(1)),
         (":seq", int(h.seq)),
+        (":retracted", int(0)),
     ])
 }
 
@@ -294,8 +295,19 @@ fn retract(conn: &Connection, h: &Header, b: &RetractBody) -> Result<usize> {
 fn decision(conn: &Connection, h: &Header, b: &DecisionBody) -> Result<usize> {
     let n = num(h, IdKind::Decision)?;
     conn.prepare_cached(
-        "INSERT INTO decisions (id, num, event, kind, subject, subject_key, value, reason, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO decisions (id, num, event, kind, subject, subject_key, value, reason, seq, low, high)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7, ?7)",
     )?
-    .execute(params![h.entity, n, b.event, b.kind.as_str(), b.subject, model::fold(&b.subject), b.value, b.reason, h.seq])
+    .execute(params![
+        h.entity,
+        n,
+        b.event,
+        b.kind.as_str(),
+        b.subject,
+        model::fold(&b.subject),
+        b.value,
+        b.reason,
+        h.seq
+    ])
     .map_err(sql_err(h))
 }

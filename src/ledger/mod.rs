@@ -23,14 +23,25 @@ use std::time::Duration;
 /// take. Outside this module it is only passed along, never queried.
 pub type Db = Connection;
 
-/// The schema, embedded.
+/// The schema, embedded: its first section creates version 1, and each
+/// section after a `-- === migration N` line brings version N−1 to N.
 pub const SCHEMA: &str = include_str!("../../schema.sql");
 
-/// Schema migrations, applied in order against `PRAGMA user_version`;
-/// append only, never edit a released entry. Fresh ledgers, migrated
-/// ledgers and the scratch databases of replay and `verify` are all built
-/// by this one list.
-pub const MIGRATIONS: &[&str] = &[SCHEMA];
+/// The migrations of [`SCHEMA`], applied in order against `PRAGMA
+/// user_version`; append only, never edit a released one. Fresh ledgers,
+/// migrated ledgers and the scratch databases of replay and `verify` are
+/// all built by this one list.
+pub static MIGRATIONS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut sections = SCHEMA.split("\n-- === migration ");
+    let first = sections.next().unwrap_or_default();
+    // Each later section starts with the rest of its title line.
+    std::iter::once(first)
+        .chain(sections.map(|s| s.split_once('\n').map_or("", |(_, sql)| sql)))
+        .collect()
+});
+
+/// `PRAGMA application_id` of a tally ledger: "TALY".
+pub const APPLICATION_ID: i64 = 0x5441_4C59;
 
 /// A connection is used by one thread at a time (rusqlite's `Connection`
 /// is not `Sync`), so SQLite need not lock a mutex on every call.
@@ -66,6 +77,29 @@ impl Stamp {
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// For a ledger of an older version, the migrated temporary copy that
+    /// reads are served from (deleted when dropped).
+    copy: Option<tempfile::TempPath>,
+}
+
+/// The ledger at `path` opened read-only, even where no `-shm` file can
+/// be made beside it (SQLite's `immutable` URI parameter).
+fn read_only_connection(path: &Path) -> Result<Connection> {
+    let abs = std::path::absolute(path)?;
+    let mut uri = String::from("file:");
+    for b in abs.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | NO_MUTEX,
+    )
+    .map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))
 }
 
 /// The newest journal entry.
@@ -97,7 +131,7 @@ fn configure(conn: &Connection) -> Result<()> {
 
 /// Brings a connection's schema up to date, inside one exclusive transaction.
 pub fn migrate(conn: &mut Connection) -> Result<()> {
-    migrate_with(conn, MIGRATIONS)
+    migrate_with(conn, &MIGRATIONS)
 }
 
 /// [`migrate`] with the list given, so that a test can add a migration.
@@ -128,63 +162,191 @@ pub fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// `path` as a file name SQLite cannot read as a URI: a relative name
+/// starting with `file:` would otherwise open whatever the URI names.
+fn literal(path: &Path) -> PathBuf {
+    if path.is_relative() && path.to_string_lossy().starts_with("file:") {
+        Path::new(".").join(path)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// What a file turned out to be.
+enum Identity {
+    /// A tally ledger at this schema version.
+    Tally(i64),
+    /// A ledger of revision 1, before ledgers carried an application id.
+    Legacy,
+}
+
+/// Tells a tally ledger from any other file, reading only its header and
+/// schema. Not SQLite, or another application's database: bad input
+/// (exit 2). A tally ledger whose version no tally wrote: altered (exit 3).
+fn identify(conn: &Connection, path: &Path) -> Result<Identity> {
+    let not_ledger = || Error::Invalid(format!("{} is not a tally ledger", path.display()));
+    let app: i64 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|_| not_ledger())?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|_| not_ledger())?;
+    if app == APPLICATION_ID {
+        let latest = MIGRATIONS.len() as i64;
+        return match version {
+            v if v > latest => Err(Error::Invalid(format!(
+                "{} has schema version {v}, newer than this tally understands ({latest}); upgrade tally",
+                path.display()
+            ))),
+            v if v < 2 => Err(Error::Integrity(format!(
+                "{} is a tally ledger whose schema version is {v}, which no tally wrote: the file was altered",
+                path.display()
+            ))),
+            v => Ok(Identity::Tally(v)),
+        };
+    }
+    // Revision 1 ledgers carry no application id: a journal table and
+    // version 1 say what they are.
+    let has_journal = conn
+        .query_row(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'journal'",
+            [],
+            |_| Ok(()),
+        )
+        .optional()
+        .map_err(|_| not_ledger())?
+        .is_some();
+    match (app, version, has_journal) {
+        (0, 1, true) => Ok(Identity::Legacy),
+        _ => Err(not_ledger()),
+    }
+}
+
+/// Refuses what cannot be a ledger file before SQLite opens it (a FIFO
+/// would block the open forever).
+fn existing_file(path: &Path) -> Result<()> {
+    let meta = std::fs::metadata(path).map_err(|_| {
+        Error::Invalid(format!(
+            "no ledger at {}: run `tally init` first, or give --db PATH",
+            path.display()
+        ))
+    })?;
+    if !meta.is_file() {
+        return Err(Error::Invalid(format!(
+            "{} is not a tally ledger: it is not a regular file",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 impl Ledger {
-    /// Creates a new ledger file with its genesis entry.
+    /// Creates a new ledger file with its genesis entry. The file is
+    /// created exclusively, so of two `init`s at once one wins and the
+    /// other is told the ledger exists.
     pub fn create(path: &Path, stamp: &Stamp, demo: bool) -> Result<(Ledger, Entry)> {
-        if path.exists() && std::fs::metadata(path)?.len() > 0 {
-            return Err(Error::Invalid(format!(
+        let path = &literal(path);
+        let exists = || {
+            Error::Invalid(format!(
                 "{} already exists; tally init only creates a new ledger",
                 path.display()
-            )));
+            ))
+        };
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(exists()),
+            Err(e) => return Err(Error::Runtime(format!("cannot create {}: {e}", path.display()))),
         }
-        let mut conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | NO_MUTEX,
-        )
-        .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
-        configure(&conn)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        migrate(&mut conn)?;
-        let mut ledger = Ledger {
-            conn,
-            path: path.to_path_buf(),
-        };
-        let body = InitBody {
-            ledger_id: ledger_id()?,
-            version: env!("CARGO_PKG_VERSION").to_string(),
-            demo,
-        };
-        let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", body))?;
-        Ok((ledger, entry))
+        let created = (|| -> Result<(Ledger, Entry)> {
+            let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX)
+                .map_err(|e| Error::Runtime(format!("cannot create {}: {e}", path.display())))?;
+            configure(&conn)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            migrate(&mut conn)?;
+            let mut ledger = Ledger {
+                conn,
+                path: path.to_path_buf(),
+                copy: None,
+            };
+            let body = InitBody {
+                ledger_id: ledger_id()?,
+                version: env!("CARGO_PKG_VERSION").to_string(),
+                demo,
+            };
+            let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", body))?;
+            Ok((ledger, entry))
+        })();
+        if created.is_err() {
+            // Leave no half-made ledger behind.
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        created
     }
 
-    /// Opens an existing ledger, migrating it if it is older.
+    /// Opens an existing ledger to read it. Reads never write: a ledger of
+    /// an older schema version is read from a migrated temporary copy, and
+    /// migrated in place by the first write (or `tally migrate`). A file
+    /// the user may read but not write is opened read-only.
     pub fn open(path: &Path) -> Result<Ledger> {
-        if !path.is_file() {
-            return Err(Error::Invalid(format!(
-                "no ledger at {}: run `tally init` first, or give --db PATH",
-                path.display()
-            )));
+        let path = literal(path);
+        existing_file(&path)?;
+        let conn = match Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX) {
+            Ok(c) => c,
+            Err(_) => read_only_connection(&path)?,
+        };
+        let conn = match configure(&conn).and_then(|_| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(Into::into)) {
+            Ok(()) => conn,
+            // A directory the user cannot write: no -shm file can be made
+            // beside a WAL ledger, so read it as it stands.
+            Err(_) => read_only_connection(&path)?,
+        };
+        match identify(&conn, &path)? {
+            Identity::Tally(v) if v == MIGRATIONS.len() as i64 => Ok(Ledger { conn, path, copy: None }),
+            Identity::Tally(_) | Identity::Legacy => Ledger::migrated_copy(conn, path),
         }
-        let not_ledger = || Error::Invalid(format!("{} is not a tally ledger", path.display()));
-        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX)
-            .map_err(|e| Error::Runtime(format!("cannot open {}: {e}", path.display())))?;
-        configure(&conn).map_err(|_| not_ledger())?;
-        let has_journal: bool = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'journal'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|_| not_ledger())?;
-        if !has_journal {
-            return Err(not_ledger());
-        }
-        migrate(&mut conn)?;
+    }
+
+    /// A migrated copy of an older ledger in a temporary file, to read it
+    /// as this version of tally does without writing it.
+    fn migrated_copy(conn: Connection, path: PathBuf) -> Result<Ledger> {
+        let copy = tempfile::Builder::new()
+            .prefix("tally-migrated-")
+            .suffix(".db")
+            .tempfile()
+            .map_err(|e| Error::Runtime(format!("cannot make a temporary copy of {}: {e}", path.display())))?
+            .into_temp_path();
+        std::fs::remove_file(&copy)?;
+        conn.execute("VACUUM INTO ?1", [copy.to_string_lossy()])?;
+        drop(conn);
+        let mut temp = Connection::open_with_flags(&copy, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX)?;
+        configure(&temp)?;
+        migrate(&mut temp)?;
         Ok(Ledger {
-            conn,
-            path: path.to_path_buf(),
+            conn: temp,
+            path,
+            copy: Some(copy),
         })
+    }
+
+    /// Migrates the ledger file itself to this version's schema. Returns
+    /// the version it had.
+    pub fn migrate_in_place(&mut self) -> Result<i64> {
+        let mut conn = Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX)
+            .map_err(|e| Error::Runtime(format!("cannot write {}: {e}", self.path.display())))?;
+        configure(&conn)?;
+        let before: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        migrate(&mut conn)?;
+        self.conn = conn;
+        self.copy = None;
+        Ok(before)
+    }
+
+    /// Whether this ledger is read from a migrated copy (its file is of an
+    /// older schema version).
+    pub fn is_older_version(&self) -> bool {
+        self.copy.is_some()
     }
 
     /// Whether `tally demo` built this ledger, so that it may replace it.
@@ -194,6 +356,11 @@ impl Ledger {
             .query_row("SELECT demo FROM ledger", [], |r| r.get::<_, bool>(0))
             .optional()?
             .unwrap_or(false))
+    }
+
+    /// The file reads are served from: the ledger, or its migrated copy.
+    pub fn file(&self) -> &Path {
+        self.copy.as_deref().unwrap_or(&self.path)
     }
 
     pub fn path(&self) -> &Path {
@@ -207,6 +374,9 @@ impl Ledger {
     /// Runs `f` in one immediate transaction: everything it appends lands
     /// together, or nothing does.
     pub fn write<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        if self.copy.is_some() {
+            self.migrate_in_place()?;
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -466,6 +636,8 @@ mod tests {
         assert_eq!(schema_of(&conn), once);
         let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
+        let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+        assert_eq!(app, APPLICATION_ID);
     }
 
     #[test]
@@ -514,14 +686,19 @@ mod tests {
         ledger
             .write(&stamp, |tx| tx.append(Op::EventAdd, "e1", event()))
             .unwrap();
-        let two: &[&str] = &[SCHEMA, "ALTER TABLE events ADD COLUMN x TEXT;"];
+        let two: Vec<&str> = MIGRATIONS
+            .iter()
+            .copied()
+            .chain(["ALTER TABLE events ADD COLUMN x TEXT;"])
+            .collect();
+        let two = two.as_slice();
         migrate_with(&mut ledger.conn, two).unwrap();
         migrate_with(&mut ledger.conn, two).unwrap();
         let version: i64 = ledger
             .conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
-        assert_eq!(version, 2);
+        assert_eq!(version, MIGRATIONS.len() as i64 + 1);
         ledger
             .write(&stamp, |tx| tx.append(Op::EventAdd, "e2", event()))
             .unwrap();

@@ -158,7 +158,7 @@ pub enum Indexes {
 /// temporary file that SQLite deletes on close, so that rebuilding a large
 /// ledger's past costs disk, not memory.
 pub fn scratch(indexes: Indexes) -> Result<Connection> {
-    scratch_with(indexes, MIGRATIONS)
+    scratch_with(indexes, &MIGRATIONS)
 }
 
 /// [`scratch`] built by the migrations given: the same list that built

@@ -126,9 +126,27 @@ impl Problems {
     }
 }
 
+/// Checks a ledger. One of an older schema version is checked twice: its
+/// file by SQLite's integrity check (a copy rebuilds its indexes, so a
+/// lying index would not show in it), and its migrated copy fully.
+pub fn ledger(ledger: &super::Ledger, against: Option<&Checkpoint>) -> Result<VerifyReport> {
+    let mut report = verify(ledger.conn(), ledger.file(), against)?;
+    if ledger.is_older_version() {
+        for what in integrity_check(ledger.path())? {
+            report.problems.push(Problem {
+                seq: None,
+                table: Some("file".into()),
+                what,
+            });
+        }
+        report.ok = report.problems.is_empty();
+    }
+    Ok(report)
+}
+
 /// Checks the ledger at `path` (opened as `conn`).
 pub fn verify(conn: &Connection, path: &Path, against: Option<&Checkpoint>) -> Result<VerifyReport> {
-    verify_with(conn, path, against, super::MIGRATIONS)
+    verify_with(conn, path, against, &super::MIGRATIONS)
 }
 
 /// [`verify`] against the schema that `migrations` build.

@@ -1,0 +1,198 @@
+//! What tally does with the files it is given: ledgers of an older
+//! version, files that are not ledgers, paths that look like URIs,
+//! read-only ledgers, closed pipes.
+
+use crate::common::TestEnv;
+use rusqlite::Connection;
+
+const REVISION_1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/revision-1.db");
+
+/// A ledger written by tally before revision 2 (the demo ledger plus one
+/// report with a capture), read without writing, then migrated by the
+/// first write.
+#[test]
+fn a_revision_1_ledger_is_read_without_writing_and_migrated_by_the_first_write() {
+    let env = TestEnv::new();
+    std::fs::copy(REVISION_1, &env.db).unwrap();
+    let original = std::fs::read(&env.db).unwrap();
+    let v = env.json(&["verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["head_seq"], 64);
+    let rec = env.json(&["reconcile", "almoustarat-2017-05-07"]);
+    assert_eq!(rec[0]["estimates"][0]["kind"], "killed");
+    assert_eq!(env.json(&["actor", "show", "jnim"])["aliases"][0], "JNIM");
+    assert_eq!(
+        std::fs::read(&env.db).unwrap(),
+        original,
+        "reads and verify never write"
+    );
+    assert!(!env.dir.path().join("tally.db-wal").exists() || original == std::fs::read(&env.db).unwrap());
+
+    env.ok(&["source", "add", "rfi", "--name", "RFI"]);
+    let conn = Connection::open(&env.db).unwrap();
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0)).unwrap();
+    assert_eq!((version, app), (tally::ledger::MIGRATIONS.len() as i64, 0x5441_4C59));
+    drop(conn);
+    let v = env.json(&["verify"]);
+    assert_eq!(
+        (v["ok"].as_bool(), v["head_seq"].as_i64()),
+        (Some(true), Some(65)),
+        "{v}"
+    );
+    assert_eq!(env.json(&["migrate"])["from"], tally::ledger::MIGRATIONS.len());
+}
+
+#[test]
+fn tally_migrate_migrates_in_place() {
+    let env = TestEnv::new();
+    std::fs::copy(REVISION_1, &env.db).unwrap();
+    assert_eq!(env.json(&["migrate"])["from"], 1);
+    assert_eq!(env.json(&["verify"])["ok"], true);
+}
+
+#[test]
+fn files_that_are_not_ledgers_are_bad_input_and_altered_ledgers_are_integrity_failures() {
+    let env = TestEnv::new();
+    // Not SQLite.
+    std::fs::write(&env.db, b"just some text, long enough to be a page of something").unwrap();
+    let err = env.fails(&["reconcile"], 2);
+    assert!(err.contains("not a tally ledger"), "{err}");
+    // Another application's database, even one with a journal table.
+    std::fs::remove_file(&env.db).unwrap();
+    Connection::open(&env.db)
+        .unwrap()
+        .execute_batch("CREATE TABLE journal (x); PRAGMA user_version = 0;")
+        .unwrap();
+    let err = env.fails(&["verify"], 2);
+    assert!(err.contains("not a tally ledger") && err.lines().count() == 1, "{err}");
+    // A tally ledger whose version was set to something no tally wrote.
+    for v in ["-1", "0", "1"] {
+        let env = TestEnv::init();
+        Connection::open(&env.db)
+            .unwrap()
+            .execute_batch(&format!("PRAGMA user_version = {v}"))
+            .unwrap();
+        for cmd in [&["verify"][..], &["reconcile"], &["source", "list"]] {
+            let err = env.fails(cmd, 3);
+            assert!(err.contains("altered"), "version {v}: {err}");
+        }
+    }
+    // A directory, and a FIFO, which would block an open forever.
+    let env = TestEnv::new();
+    std::fs::create_dir(&env.db).unwrap();
+    env.fails(&["reconcile"], 2);
+    let env = TestEnv::new();
+    let status = std::process::Command::new("mkfifo").arg(&env.db).status().unwrap();
+    assert!(status.success());
+    let err = env.fails(&["verify"], 2);
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn db_paths_are_paths_never_uris() {
+    let env = TestEnv::new();
+    let precious = env.dir.path().join("precious.db");
+    Connection::open(&precious)
+        .unwrap()
+        .execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (1);")
+        .unwrap();
+    let before = std::fs::read(&precious).unwrap();
+    // Relative to the test's directory: a URI would name precious.db.
+    env.cmd()
+        .env_remove("TALLY_DB")
+        .args(["--db", "file:precious.db", "init"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read(&precious).unwrap(),
+        before,
+        "the other database is untouched"
+    );
+    assert!(
+        env.dir.path().join("file:precious.db").is_file(),
+        "the ledger is the file named"
+    );
+    // demo replaces only a demo ledger of that literal name.
+    let victim = env.dir.path().join("file:victim.db");
+    std::fs::write(&victim, b"an ordinary file").unwrap();
+    let out = env
+        .cmd()
+        .env_remove("TALLY_DB")
+        .args(["--db", "file:victim.db", "demo"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"an ordinary file");
+}
+
+#[test]
+fn concurrent_inits_leave_one_ledger_and_clear_errors() {
+    let env = TestEnv::new();
+    let children: Vec<_> = (0..6)
+        .map(|_| {
+            env.std_cmd()
+                .arg("init")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outs: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+    let won = outs.iter().filter(|o| o.status.success()).count();
+    assert_eq!(won, 1, "exactly one init creates the ledger");
+    for o in outs.iter().filter(|o| !o.status.success()) {
+        assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stderr).contains("already exists"));
+    }
+    assert_eq!(env.json(&["verify"])["ok"], true);
+}
+
+#[test]
+fn a_read_only_ledger_is_read_and_a_closed_stderr_is_not_a_panic() {
+    let env = TestEnv::scenario();
+    let expected = env.ok(&["reconcile"]);
+    // A directory the user cannot write, holding a WAL ledger with no -shm.
+    let ro = env.dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let db = ro.join("tally.db");
+    std::fs::copy(&env.db, &db).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let root = unsafe { libc_geteuid() } == 0;
+    let out = env.cmd().env("TALLY_DB", &db).arg("reconcile").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        expected,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = env.cmd().env("TALLY_DB", &db).arg("verify").output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    if !root {
+        let out = env
+            .cmd()
+            .env("TALLY_DB", &db)
+            .args(["source", "add", "x", "--name", "X"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    }
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    // An error written to a closed stderr: exit 2 still, not a panic (101).
+    let out = env
+        .std_cmd()
+        .args(["reconcile", "nowhere"])
+        .stderr(std::fs::File::open("/dev/null").unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+unsafe extern "C" {
+    #[link_name = "geteuid"]
+    fn libc_geteuid() -> u32;
+}
