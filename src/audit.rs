@@ -16,7 +16,6 @@
 //! | `NO_URL` | a report has neither URL nor captured copy |
 
 use crate::error::{Error, Result};
-use crate::journal::sha256_hex;
 use crate::ledger::Db;
 use crate::ledger::query::{self, ClaimFilter, ClaimView, ReportView, SourceView};
 use crate::model::{self, Grade, Hedge, Kind, Stance};
@@ -204,7 +203,7 @@ pub fn corroboration<'a>(claim: &ClaimView, others: &'a [ClaimView]) -> (Vec<&'a
 fn capture_ok(conn: &Db, sha: Option<&str>) -> Result<Option<bool>> {
     match sha {
         None => Ok(None),
-        Some(sha) => Ok(Some(query::blob(conn, sha)?.is_some_and(|b| sha256_hex(&b) == sha))),
+        Some(sha) => Ok(Some(query::blob_digest(conn, sha)?.is_some_and(|d| d == sha))),
     }
 }
 

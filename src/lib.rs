@@ -20,6 +20,7 @@ pub mod bulletin;
 pub mod diff;
 pub mod error;
 pub mod ingest;
+pub mod input;
 pub mod journal;
 pub mod ledger;
 pub mod model;

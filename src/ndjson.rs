@@ -9,10 +9,11 @@
 
 use crate::actions::{self, ActorInput, ClaimInput, DecisionInput, EventInput, ReportInput, SourceInput};
 use crate::error::{Error, Result};
+use crate::input::LINE_LIMIT;
 use crate::ledger::Db;
 use crate::ledger::{Tx, query};
 use serde::{Deserialize, Serialize};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 /// One line of an NDJSON file.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,17 +52,36 @@ pub struct Imported {
 /// Reads NDJSON from `input` and records every line inside `tx`. Any error
 /// names its line; the caller's transaction then writes nothing.
 /// `progress` is called after each line with the bytes read so far.
-pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnMut(u64)) -> Result<Imported> {
+pub fn import(tx: &mut Tx, mut input: impl BufRead, at: &str, mut progress: impl FnMut(u64)) -> Result<Imported> {
     let mut done = Imported::default();
     let mut read = 0u64;
-    for (n, line) in input.split(b'\n').enumerate() {
-        let lineno = n + 1;
-        let line = line?;
-        read += line.len() as u64 + 1;
+    let mut line = Vec::new();
+    for lineno in 1.. {
+        // Each line is read up to the limit and no further, so one endless
+        // line (or /dev/zero) costs no more memory than the limit.
+        line.clear();
+        let n = (&mut input).take(LINE_LIMIT + 1).read_until(b'\n', &mut line)?;
+        if n == 0 {
+            break;
+        }
+        if line.last() == Some(&b'\n') {
+            line.pop();
+        } else if n as u64 > LINE_LIMIT {
+            return Err(Error::Invalid(format!(
+                "line {lineno} is longer than the limit of {} MiB for one NDJSON line",
+                LINE_LIMIT / crate::input::MIB
+            )));
+        }
+        read += n as u64;
         let at_line = |e: Error| match e {
             Error::Invalid(m) | Error::Integrity(m) => Error::Invalid(format!("line {lineno}: {m}")),
             e => e,
         };
+        if values_in(&line) > MAX_VALUES {
+            return Err(Error::Invalid(format!(
+                "line {lineno} holds more than {MAX_VALUES} JSON values (a report of more than a few thousand claims); split it into several reports"
+            )));
+        }
         let text = std::str::from_utf8(&line).map_err(|_| Error::Invalid(format!("line {lineno}: not valid UTF-8")))?;
         let text = text.trim();
         if text.is_empty() {
@@ -80,6 +100,34 @@ pub fn import(tx: &mut Tx, input: impl BufRead, at: &str, mut progress: impl FnM
         ));
     }
     Ok(done)
+}
+
+/// The most JSON values one line may hold: parsing a line costs memory in
+/// proportion to its values, so this bounds it.
+pub const MAX_VALUES: usize = 100_000;
+
+/// How many JSON values `line` holds, counted from its separators outside
+/// strings without parsing it: an upper bound good enough to refuse a line
+/// before it is parsed.
+fn values_in(line: &[u8]) -> usize {
+    let (mut count, mut in_string, mut escaped) = (1, false, false);
+    for &b in line {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b',' | b'{' | b'[' | b':' => count += 1,
+                _ => {}
+            }
+        }
+    }
+    count
 }
 
 /// One sentence for a line that does not fit the record shapes, naming

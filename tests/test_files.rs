@@ -161,7 +161,7 @@ fn a_read_only_ledger_is_read_and_a_closed_stderr_is_not_a_panic() {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
-    let root = unsafe { libc_geteuid() } == 0;
+    let root = unsafe { libc::geteuid() } == 0;
     let out = env.cmd().env("TALLY_DB", &db).arg("reconcile").output().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
@@ -192,7 +192,174 @@ fn a_read_only_ledger_is_read_and_a_closed_stderr_is_not_a_panic() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-unsafe extern "C" {
-    #[link_name = "geteuid"]
-    fn libc_geteuid() -> u32;
+/// Runs tally and returns (exit code, stderr, peak resident memory in MiB).
+fn measured(env: &TestEnv, args: &[&str]) -> (i32, String, u64) {
+    use std::io::Read;
+    let mut child = env
+        .std_cmd()
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as i32);
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        -1
+    };
+    (code, err, usage.ru_maxrss as u64 / 1024)
+}
+
+#[test]
+fn inputs_of_any_size_cost_bounded_memory() {
+    let env = TestEnv::scenario();
+    let head = env.head();
+    // One NDJSON line carrying a million claims (about 30 MB).
+    let big = env.dir.path().join("big.ndjson");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&big).unwrap());
+        write!(
+            f,
+            "{{\"type\":\"report\",\"source\":\"ap\",\"event\":\"almoustarat\",\"claims\":["
+        )
+        .unwrap();
+        for i in 0..1_000_000 {
+            write!(
+                f,
+                "{}{{\"kind\":\"killed\",\"count\":\"{}\"}}",
+                if i > 0 { "," } else { "" },
+                i % 100
+            )
+            .unwrap();
+        }
+        writeln!(f, "]}}").unwrap();
+    }
+    let (code, err, mib) = measured(&env, &["import", big.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("limit of 16 MiB"), "{err}");
+    assert!(mib < 64, "a huge line took {mib} MiB");
+    // A line under the byte limit but with too many values to parse cheaply.
+    let many = env.dir.path().join("many.ndjson");
+    let claims: Vec<String> = (0..20_000)
+        .map(|_| r#"{"kind":"killed","count":"1"}"#.to_string())
+        .collect();
+    std::fs::write(
+        &many,
+        format!(
+            r#"{{"type":"report","source":"ap","event":"almoustarat","claims":[{}]}}"#,
+            claims.join(",")
+        ),
+    )
+    .unwrap();
+    let (code, err, mib) = measured(&env, &["import", many.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("JSON values"), "{err}");
+    assert!(mib < 64, "{mib} MiB");
+    // Endless and oversized files.
+    let text = env.dir.path().join("text.txt");
+    std::fs::File::create(&text).unwrap().set_len(20 << 20).unwrap();
+    let capture = env.dir.path().join("huge.bin");
+    std::fs::File::create(&capture).unwrap().set_len(300 << 20).unwrap();
+    for (args, needle) in [
+        (vec!["import", "/dev/zero"], "not a regular file"),
+        (vec!["ingest", "/dev/zero"], "not a regular file"),
+        (
+            vec!["report", "add", "--source", "ap", "--text-file", "/dev/zero"],
+            "not a regular file",
+        ),
+        (
+            vec!["report", "add", "--source", "ap", "--capture", "/dev/zero"],
+            "not a regular file",
+        ),
+        (
+            vec!["report", "add", "--source", "ap", "--text-file", text.to_str().unwrap()],
+            "limit of 16 MiB",
+        ),
+        (
+            vec![
+                "report",
+                "add",
+                "--source",
+                "ap",
+                "--capture",
+                capture.to_str().unwrap(),
+            ],
+            "limit of 256 MiB",
+        ),
+    ] {
+        let (code, err, mib) = measured(&env, &args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(mib < 64, "{args:?} took {mib} MiB");
+    }
+    assert_eq!(env.head(), head, "nothing was written");
+    // A FIFO with no writer is refused at once, not waited on.
+    let fifo = env.dir.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let err = env.fails(
+        &["report", "add", "--source", "ap", "--text-file", fifo.to_str().unwrap()],
+        2,
+    );
+    assert!(err.contains("not a regular file"), "{err}");
+    // A large capture is streamed in and checked without holding it.
+    let capture = env.dir.path().join("large.bin");
+    std::fs::File::create(&capture).unwrap().set_len(100 << 20).unwrap();
+    let (code, err, mib) = measured(
+        &env,
+        &[
+            "report",
+            "add",
+            "--source",
+            "ap",
+            "--capture",
+            capture.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(mib < 64, "storing a 100 MiB capture took {mib} MiB");
+    let (code, err, mib) = measured(&env, &["verify"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(mib < 64, "verify of a 100 MiB capture took {mib} MiB");
+}
+
+#[test]
+fn import_from_a_slow_pipe_blocks_no_other_writer() {
+    let env = TestEnv::scenario();
+    let mut import = env
+        .std_cmd()
+        .args(["import", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let stdin = import.stdin.as_mut().unwrap();
+        writeln!(stdin, r#"{{"type":"source","slug":"slow","name":"Slow"}}"#).unwrap();
+        stdin.flush().unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The producer pauses; another writer gets in at once.
+    let start = std::time::Instant::now();
+    env.ok(&["source", "add", "quick", "--name", "Quick"]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "the import held the lock"
+    );
+    drop(import.stdin.take());
+    assert!(import.wait().unwrap().success());
+    assert_eq!(env.json(&["source", "show", "slow"])["name"], "Slow");
 }

@@ -23,7 +23,7 @@ pub use report::{CaptureFile, ReportAdded, ReportInput, add_report, amend_report
 pub use source::{SourceInput, add_source, amend_source};
 
 use crate::error::{Error, Result};
-use crate::journal::{Entry, Op, sha256_hex};
+use crate::journal::{Entry, Op};
 use crate::ledger::{Tx, query};
 use crate::model::{
     self, ActorBody, Capture, ClaimBody, DecisionBody, EntityId, EventBody, Grade, Hedge, IdKind, Kind, ReportBody,

@@ -1,10 +1,10 @@
 use super::*;
 
-/// A captured file, read by the caller.
+/// A captured file to store with a report, named by the user.
 #[derive(Debug, Clone)]
 pub struct CaptureFile {
     pub name: String,
-    pub bytes: Vec<u8>,
+    pub path: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -26,13 +26,9 @@ pub struct ReportInput {
 }
 
 fn capture(tx: &mut Tx, file: &CaptureFile) -> Result<Capture> {
-    let sha256 = sha256_hex(&file.bytes);
-    tx.put_blob(&sha256, &file.bytes)?;
-    Ok(Capture {
-        sha256,
-        name: model::name("--capture", &file.name)?,
-        size: file.bytes.len() as i64,
-    })
+    let name = model::name("--capture", &file.name)?;
+    let (sha256, size) = tx.put_blob_file("--capture", &file.path)?;
+    Ok(Capture { sha256, name, size })
 }
 
 /// What `report add` recorded.

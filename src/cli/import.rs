@@ -1,5 +1,5 @@
 use super::Ctx;
-use std::io::{BufRead, BufReader, IsTerminal};
+use std::io::{BufReader, IsTerminal, Seek, SeekFrom};
 use std::path::PathBuf;
 use tally::error::Result;
 use tally::ndjson;
@@ -17,15 +17,22 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    // Standard input is read whole, into a temporary file, before the
+    // ledger is locked: a slow producer blocks no other writer.
+    let spooled;
+    let file = if args.file.as_os_str() == "-" {
+        let mut tmp = tempfile::tempfile()?;
+        std::io::copy(&mut std::io::stdin().lock(), &mut tmp)?;
+        tmp.seek(SeekFrom::Start(0))?;
+        spooled = tmp;
+        spooled.try_clone()?
+    } else {
+        tally::input::open("import file", &args.file)?
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let reader = BufReader::with_capacity(1 << 16, file);
     let mut ledger = ctx.open()?;
     let stamp = ctx.stamp()?;
-    let (reader, size): (Box<dyn BufRead>, u64) = if args.file.as_os_str() == "-" {
-        (Box::new(BufReader::new(std::io::stdin().lock())), 0)
-    } else {
-        let file = super::open_file("import file", &args.file)?;
-        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        (Box::new(BufReader::with_capacity(1 << 16, file)), size)
-    };
     let bar = if std::io::stderr().is_terminal() && size > 1 << 20 {
         let bar = indicatif::ProgressBar::new(size);
         bar.set_style(

@@ -205,39 +205,9 @@ pub fn interval(low: Option<i64>, high: Option<i64>) -> String {
     }
 }
 
-/// Opens a file the user named; a missing file or a directory is bad
-/// input, not an I/O failure.
-pub fn open_file(field: &str, path: &std::path::Path) -> Result<std::fs::File> {
-    let bad = |what: &str| Error::Invalid(format!("{field} '{}': {what}; give a readable file", path.display()));
-    if path.is_dir() {
-        return Err(bad("is a directory"));
-    }
-    std::fs::File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => bad("no such file"),
-        std::io::ErrorKind::PermissionDenied => bad("permission denied"),
-        _ => Error::Io(std::io::Error::new(
-            e.kind(),
-            format!("cannot read {field} '{}': {e}", path.display()),
-        )),
-    })
-}
-
-/// Reads a file the user named (see [`open_file`]).
-pub fn read_file(field: &str, path: &std::path::Path) -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(&mut open_file(field, path)?, &mut bytes)?;
-    Ok(bytes)
-}
-
-/// Reads a text file the user named, which must be UTF-8.
+/// Reads a text file the user named, within the text limit.
 pub fn read_text_file(field: &str, path: &std::path::Path) -> Result<String> {
-    String::from_utf8(read_file(field, path)?).map_err(|e| {
-        Error::Invalid(format!(
-            "{field} '{}' is not valid UTF-8 (first bad byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        ))
-    })
+    tally::input::read_text(field, path, tally::input::TEXT_LIMIT)
 }
 
 /// An amendment's arguments: the entity's fields, and why it changes.

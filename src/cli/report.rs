@@ -1,4 +1,4 @@
-use super::{Ctx, opt, read_file, read_text_file, table};
+use super::{Ctx, opt, read_text_file, table};
 use std::path::PathBuf;
 use tally::actions::{self, CaptureFile, ClaimInput, ReportInput};
 use tally::error::{Error, Result};
@@ -85,16 +85,13 @@ impl Common {
             (_, Some(path)) => Some(read_text_file("--text-file", path)?),
             (t, None) => t.clone(),
         };
-        let capture = match &self.capture {
-            Some(path) => Some(CaptureFile {
-                name: path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "capture".into()),
-                bytes: read_file("--capture", path)?,
-            }),
-            None => None,
-        };
+        let capture = self.capture.as_ref().map(|path| CaptureFile {
+            name: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "capture".into()),
+            path: path.clone(),
+        });
         Ok(ReportInput {
             published: self.published,
             retrieved: self.retrieved,

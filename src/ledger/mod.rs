@@ -11,6 +11,7 @@ pub mod replay;
 pub mod verify;
 
 use crate::error::{Error, Result};
+use crate::input;
 use crate::journal::{self, Entry, GENESIS_PREV, Header, Op};
 use crate::model::{Body, EntityId, IdKind, InitBody};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
@@ -587,11 +588,60 @@ impl Tx<'_> {
     }
 
     /// Stores a captured file by its SHA-256 (content-addressed, idempotent).
-    pub fn put_blob(&mut self, sha256: &str, bytes: &[u8]) -> Result<()> {
+    /// Stores the file at `path` as a blob, streamed through SQLite's
+    /// incremental blob I/O so that memory stays flat however large it is
+    /// (up to [`input::CAPTURE_LIMIT`]). Returns its SHA-256 and size.
+    pub fn put_blob_file(&mut self, field: &str, path: &Path) -> Result<(String, i64)> {
+        use sha2::{Digest, Sha256};
+        use std::io::Read;
+        const CHUNK: usize = 1 << 16;
+        // First pass: the hash, which names the blob.
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut file = input::open(field, path)?;
+        let mut buf = vec![0u8; CHUNK];
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            size += n as u64;
+            if size > input::CAPTURE_LIMIT {
+                return Err(input::too_large(field, input::CAPTURE_LIMIT));
+            }
+            hasher.update(&buf[..n]);
+        }
+        let sha256: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if query::blob_exists(&self.tx, &sha256)? {
+            return Ok((sha256, size as i64));
+        }
+        // Second pass: the bytes, into a blob of that size, hashed again so
+        // that a file changed in between is refused.
         self.tx
-            .prepare_cached("INSERT OR IGNORE INTO blobs (sha256, bytes) VALUES (?, ?)")?
-            .execute(params![sha256, bytes])?;
-        Ok(())
+            .prepare_cached("INSERT INTO blobs (sha256, bytes) VALUES (?1, zeroblob(?2))")?
+            .execute(params![sha256, size as i64])?;
+        let rowid = self.tx.last_insert_rowid();
+        let mut blob = self.tx.blob_open(rusqlite::MAIN_DB, "blobs", "bytes", rowid, false)?;
+        let mut again = Sha256::new();
+        let mut file = input::open(field, path)?.take(size);
+        let mut written = 0u64;
+        loop {
+            let n = file.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            std::io::Write::write_all(&mut blob, &buf[..n])?;
+            again.update(&buf[..n]);
+            written += n as u64;
+        }
+        let second: String = again.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        if written != size || second != sha256 {
+            return Err(Error::Invalid(format!(
+                "{field} '{}' changed while it was being read; try again",
+                path.display()
+            )));
+        }
+        Ok((sha256, size as i64))
     }
 }
 

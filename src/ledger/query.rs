@@ -592,11 +592,37 @@ pub fn seq_at(conn: &Connection, at: &str) -> Result<i64> {
 }
 
 /// A stored blob's bytes.
-pub fn blob(conn: &Connection, sha256: &str) -> Result<Option<Vec<u8>>> {
+pub fn blob_exists(conn: &Connection, sha256: &str) -> Result<bool> {
     Ok(conn
-        .prepare_cached("SELECT bytes FROM blobs WHERE sha256 = ?")?
+        .prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?")?
+        .exists([sha256])?)
+}
+
+/// The SHA-256 of the stored bytes of blob `sha256`, if there is one,
+/// read in pieces so that memory stays flat however large it is.
+pub fn blob_digest(conn: &Connection, sha256: &str) -> Result<Option<String>> {
+    let rowid: Option<i64> = conn
+        .prepare_cached("SELECT rowid FROM blobs WHERE sha256 = ?")?
         .query_row([sha256], |r| r.get(0))
-        .optional()?)
+        .optional()?;
+    rowid.map(|id| blob_digest_at(conn, id)).transpose()
+}
+
+/// The SHA-256 of the bytes of the blob at `rowid`.
+pub fn blob_digest_at(conn: &Connection, rowid: i64) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "blobs", "bytes", rowid, true)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = blob.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn to_json<T: Serialize>(v: Option<T>) -> serde_json::Value {

@@ -651,10 +651,16 @@ impl Defined {
     }
 }
 
-fn blob_exists(conn: &Connection, sha256: &str) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM blobs WHERE sha256 = ?")?
-        .exists([sha256])?)
+use super::query::blob_exists;
+
+/// A text column as a string, lossily where it is not UTF-8.
+fn lossy_text(v: ValueRef<'_>) -> String {
+    match v {
+        ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(x) => x.to_string(),
+        ValueRef::Null => String::new(),
+    }
 }
 
 /// Whitespace folded, so that the same definition compares equal however
@@ -796,20 +802,19 @@ fn show(v: &Value) -> String {
 
 fn check_blobs(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     let mut count = 0;
-    let mut stmt = conn.prepare("SELECT sha256, bytes FROM blobs ORDER BY sha256")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    let mut stmt = conn.prepare("SELECT rowid, sha256 FROM blobs ORDER BY sha256")?;
+    let rows: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get_ref(1).map(|v| lossy_text(v))?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (rowid, key) in rows {
         count += 1;
-        let key: String = r.get(0)?;
-        let bytes: Vec<u8> = match r.get_ref(1)? {
-            rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
-            _ => Vec::new(),
-        };
-        if journal::sha256_hex(&bytes) != key {
-            problems.table(
+        // Read in pieces: a capture may be hundreds of MiB.
+        match super::query::blob_digest_at(conn, rowid) {
+            Ok(d) if d == key => {}
+            _ => problems.table(
                 "blobs",
                 format!("blob {key} does not match its SHA-256: the captured file was altered"),
-            );
+            ),
         }
     }
     let mut stmt = conn.prepare(
