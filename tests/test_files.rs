@@ -193,6 +193,7 @@ fn a_read_only_ledger_is_read_and_a_closed_stderr_is_not_a_panic() {
 }
 
 /// Runs tally and returns (exit code, stderr, peak resident memory in MiB).
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
 fn measured(env: &TestEnv, args: &[&str]) -> (i32, String, u64) {
     use std::io::Read;
     let mut child = env
