@@ -364,3 +364,43 @@ fn import_from_a_slow_pipe_blocks_no_other_writer() {
     assert!(import.wait().unwrap().success());
     assert_eq!(env.json(&["source", "show", "slow"])["name"], "Slow");
 }
+
+/// A disk that fills up after the commit: the entry is durable in the WAL,
+/// the command says "recorded" and warns that the -wal file must travel
+/// with the ledger; the next command reads the entry.
+#[test]
+fn a_full_disk_after_the_commit_is_a_warning_and_the_entry_is_durable() {
+    use std::os::unix::process::CommandExt;
+    let env = TestEnv::scenario();
+    let size = std::fs::metadata(&env.db).unwrap().len();
+    let text = "x".repeat(40 << 10);
+    let limit = size + (20 << 10);
+    let mut cmd = env.std_cmd();
+    cmd.args(["report", "add", "--source", "ap", "--text", &text]);
+    unsafe {
+        cmd.pre_exec(move || {
+            // Writes past the limit fail with EFBIG instead of killing.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            libc::setrlimit(libc::RLIMIT_FSIZE, &lim);
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("recorded report r3"), "{stdout}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("tally.db-wal"),
+        "{stderr}"
+    );
+    // Without the limit, the entry is there and the ledger verifies.
+    assert_eq!(env.json(&["report", "show", "r3"])["text"], text);
+    assert_eq!(env.json(&["verify"])["ok"], true);
+}

@@ -10,7 +10,8 @@ use tally::ledger::Ledger;
 pub struct Args {}
 
 pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
-    let (_, entry) = Ledger::create(&ctx.db, &ctx.stamp()?, false)?;
+    let (ledger, entry) = Ledger::create(&ctx.db, &ctx.stamp()?, false)?;
+    let _ledger = super::Open(ledger);
     ctx.emit(&entry, |out| {
         writeln!(out, "initialised {} (seq 1, {})", ctx.db.display(), entry.hash)
     })

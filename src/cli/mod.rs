@@ -88,9 +88,34 @@ pub struct Ctx {
     pub json: bool,
 }
 
+/// An open ledger that, when the command is done with it, says on stderr
+/// what its writes left to say (a closing checkpoint that failed).
+pub struct Open(pub Ledger);
+
+impl std::ops::Deref for Open {
+    type Target = Ledger;
+    fn deref(&self) -> &Ledger {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Open {
+    fn deref_mut(&mut self) -> &mut Ledger {
+        &mut self.0
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        if let Some(w) = self.0.take_warning() {
+            let _ = writeln!(std::io::stderr(), "tally: warning: {w}");
+        }
+    }
+}
+
 impl Ctx {
-    pub fn open(&self) -> Result<Ledger> {
-        Ledger::open(&self.db)
+    pub fn open(&self) -> Result<Open> {
+        Ledger::open(&self.db).map(Open)
     }
 
     /// The author and time for entries written now.

@@ -81,6 +81,8 @@ pub struct Ledger {
     /// For a ledger of an older version, the migrated temporary copy that
     /// reads are served from (deleted when dropped).
     copy: Option<tempfile::TempPath>,
+    /// Set when a write succeeded but something after it did not.
+    warning: Option<String>,
 }
 
 /// The ledger at `path` opened read-only, even where no `-shm` file can
@@ -268,6 +270,7 @@ impl Ledger {
                 conn,
                 path: path.to_path_buf(),
                 copy: None,
+                warning: None,
             };
             let body = InitBody {
                 ledger_id: ledger_id()?,
@@ -304,7 +307,12 @@ impl Ledger {
             Err(_) => read_only_connection(&path)?,
         };
         match identify(&conn, &path)? {
-            Identity::Tally(v) if v == MIGRATIONS.len() as i64 => Ok(Ledger { conn, path, copy: None }),
+            Identity::Tally(v) if v == MIGRATIONS.len() as i64 => Ok(Ledger {
+                conn,
+                path,
+                copy: None,
+                warning: None,
+            }),
             Identity::Tally(_) | Identity::Legacy => Ledger::migrated_copy(conn, path),
         }
     }
@@ -328,6 +336,7 @@ impl Ledger {
             conn: temp,
             path,
             copy: Some(copy),
+            warning: None,
         })
     }
 
@@ -372,9 +381,8 @@ impl Ledger {
         &self.conn
     }
 
-    /// Runs `f` in one immediate transaction: everything it appends lands
-    /// together, or nothing does.
-    pub fn write<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+    /// The transaction of [`Ledger::write`], without what follows its commit.
+    fn transact<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
         if self.copy.is_some() {
             self.migrate_in_place()?;
         }
@@ -390,8 +398,30 @@ impl Ledger {
             memo: Memo::default(),
         };
         let out = f(&mut w)?;
+        // With synchronous=FULL the commit is durable: the entry is in the
+        // WAL on disk. Copying it into the main file may still fail (a full
+        // disk); then the -wal file holds it, and must travel with the file.
         w.tx.commit().map_err(busy)?;
         Ok(out)
+    }
+
+    /// Runs `f` in one immediate transaction: everything it appends lands
+    /// together, or nothing does.
+    pub fn write<T>(&mut self, stamp: &Stamp, f: impl FnOnce(&mut Tx) -> Result<T>) -> Result<T> {
+        let out = self.transact(stamp, f)?;
+        if let Err(e) = self.conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            self.warning = Some(format!(
+                "the entry is recorded, but copying it from {0}-wal into {0} failed ({e}); \
+                 keep {0}-wal beside the ledger until a later command completes the copy",
+                self.path.display()
+            ));
+        }
+        Ok(out)
+    }
+
+    /// A warning from the last write that the user must see, if any.
+    pub fn take_warning(&mut self) -> Option<String> {
+        self.warning.take()
     }
 
     pub fn head(&self) -> Result<Head> {
