@@ -25,12 +25,23 @@ fn check_aliases(tx: &Tx, slug: &str, names: &[&str]) -> Result<()> {
     Ok(())
 }
 
+/// The most aliases one actor may have.
+pub const MAX_ALIASES: usize = 200;
+
+/// The aliases, each spelling once (case- and space-insensitively), in the
+/// order given.
 fn aliases(list: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for a in list {
         let a = model::name("--alias", a)?;
-        if !out.iter().any(|x| model::fold(x) == model::fold(&a)) {
+        if seen.insert(model::fold(&a)) {
             out.push(a);
+        }
+        if out.len() > MAX_ALIASES {
+            return Err(Error::Invalid(format!(
+                "--alias: an actor may have at most {MAX_ALIASES} aliases"
+            )));
         }
     }
     Ok(out)
