@@ -177,18 +177,35 @@ pub fn agrees(claim: &ClaimView, other: &ClaimView) -> bool {
 }
 
 /// Claims of other origins about the same thing, split into those that
-/// corroborate `claim` and those that contradict it.
+/// corroborate `claim` and those that contradict it. Each other origin
+/// speaks through its current word only: its latest claim (as
+/// reconciliation counts it), not the ones that superseded.
 pub fn corroboration<'a>(claim: &ClaimView, others: &'a [ClaimView]) -> (Vec<&'a str>, Vec<&'a str>) {
     let same_thing = |o: &&ClaimView| {
         o.id != claim.id
             && !o.retracted
+            && !o.report_retracted
             && o.event == claim.event
             && o.kind == claim.kind
             && model::fold(&o.origin) != model::fold(&claim.origin)
-            && (claim.kind == Kind::Responsibility || model::fold(&o.subject) == model::fold(&claim.subject))
+            && (claim.kind == Kind::Responsibility
+                || model::subject_key(&o.subject) == model::subject_key(&claim.subject))
     };
-    let (mut yes, mut no) = (Vec::new(), Vec::new());
+    // The latest claim of each origin (per actor, for responsibility).
+    let mut latest: std::collections::BTreeMap<(String, Option<&str>), &ClaimView> = Default::default();
     for o in others.iter().filter(same_thing) {
+        let key = (model::fold(&o.origin), o.actor.as_deref());
+        match latest.get(&key) {
+            Some(k) if reconcile::recency(k) >= reconcile::recency(o) => {}
+            _ => {
+                latest.insert(key, o);
+            }
+        }
+    }
+    let mut current: Vec<&ClaimView> = latest.into_values().collect();
+    current.sort_by_key(|c| c.recorded_seq);
+    let (mut yes, mut no) = (Vec::new(), Vec::new());
+    for o in current {
         if agrees(claim, o) {
             yes.push(o.id.as_str());
         } else if claim.kind != Kind::Responsibility || claim.actor == o.actor || o.stance != Some(Stance::Denied) {
@@ -214,7 +231,7 @@ pub fn ledger(conn: &Db, opts: &Options) -> Result<Vec<Problem>> {
         .map(|(_, e)| e)
         .collect();
     let mut reports = Vec::new();
-    for r in query::reports(conn, None)? {
+    for r in query::reports(conn, None, None)? {
         let ok = capture_ok(conn, r.capture_sha256.as_deref())?;
         reports.push((r, ok));
     }
@@ -440,10 +457,9 @@ pub fn source(conn: &Db, slug: &str, opts: &Options) -> Result<SourceAudit> {
             if !e.claims.iter().any(|c| c.source == slug) {
                 continue;
             }
-            let other = without_est
-                .estimates
-                .iter()
-                .find(|o| o.kind == e.kind && crate::model::fold(&o.subject) == crate::model::fold(&e.subject));
+            let other = without_est.estimates.iter().find(|o| {
+                o.kind == e.kind && crate::model::subject_key(&o.subject) == crate::model::subject_key(&e.subject)
+            });
             estimates.push(Dependence {
                 event: ev.to_string(),
                 kind: e.kind,

@@ -74,7 +74,7 @@ fn figures_of(all: &[EventEstimates]) -> BTreeMap<(String, Kind, String), Figure
     let mut out = BTreeMap::new();
     for ev in all {
         for e in &ev.estimates {
-            let key = (ev.event.clone(), e.kind, crate::model::fold(&e.subject));
+            let key = (ev.event.clone(), e.kind, crate::model::subject_key(&e.subject));
             out.insert(
                 key,
                 Figures {
@@ -98,7 +98,7 @@ pub fn estimates(before: &[EventEstimates], after: &[EventEstimates]) -> Vec<Est
         .chain(after)
         .flat_map(|ev| ev.estimates.iter().map(move |e| (ev, e)))
         .filter_map(|(ev, e)| {
-            let key = (ev.event.clone(), e.kind, crate::model::fold(&e.subject));
+            let key = (ev.event.clone(), e.kind, crate::model::subject_key(&e.subject));
             b.get_key_value(&key)
                 .or(a.get_key_value(&key))
                 .map(|(k, _)| (k, e.subject.clone()))

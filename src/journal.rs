@@ -47,11 +47,14 @@ pub enum Op {
     ClaimAdd,
     ClaimAmend,
     ClaimRetract,
+    ClaimRestore,
     DecisionAdd,
+    ReportRetract,
+    ReportRestore,
 }
 
 impl Op {
-    pub const ALL: [Op; 13] = [
+    pub const ALL: [Op; 16] = [
         Op::LedgerInit,
         Op::SourceAdd,
         Op::SourceAmend,
@@ -64,7 +67,10 @@ impl Op {
         Op::ClaimAdd,
         Op::ClaimAmend,
         Op::ClaimRetract,
+        Op::ClaimRestore,
         Op::DecisionAdd,
+        Op::ReportRetract,
+        Op::ReportRestore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,7 +87,10 @@ impl Op {
             Op::ClaimAdd => "claim.add",
             Op::ClaimAmend => "claim.amend",
             Op::ClaimRetract => "claim.retract",
+            Op::ClaimRestore => "claim.restore",
             Op::DecisionAdd => "decision.add",
+            Op::ReportRetract => "report.retract",
+            Op::ReportRestore => "report.restore",
         }
     }
 

@@ -213,6 +213,31 @@ pub fn slug(field: &str, value: &str) -> Result<String> {
     }
 }
 
+/// Subjects that name no group in particular: a count of them is the total.
+const GENERIC_SUBJECTS: &[&str] = &["total", "people", "persons", "personnes", "individuals", "individus"];
+
+/// A claim's subject as written, except that the generic subjects
+/// ("people", "personnes", …) are the total.
+pub fn subject(value: &str) -> Result<String> {
+    let s = name("--subject", value)?;
+    Ok(if GENERIC_SUBJECTS.contains(&fold(&s).as_str()) {
+        "total".into()
+    } else {
+        s
+    })
+}
+
+/// The key that groups claims by subject: case and spaces folded, and the
+/// generic subjects one group with the total.
+pub fn subject_key(subject: &str) -> String {
+    let key = fold(subject);
+    if GENERIC_SUBJECTS.contains(&key.as_str()) {
+        "total".into()
+    } else {
+        key
+    }
+}
+
 /// A required single-line text such as a name or title.
 /// Runs of spaces are folded to one.
 pub fn name(field: &str, value: &str) -> Result<String> {
@@ -508,13 +533,51 @@ pub struct RetractBody {
     pub reason: String,
 }
 
+/// An analyst's decision on a group: the range `[low, high]` (high `None`
+/// = unbounded) and the value within it taken as best. Decisions written
+/// before revision 2 carry only `value`, which is then the whole range.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DecisionBody {
     pub event: String,
     pub kind: Kind,
     pub subject: String,
     pub value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub low: Option<i64>,
+    /// Absent in a revision-1 body (the range is the value); `null` for an
+    /// unbounded range.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "present_or_null")]
+    pub high: Option<Option<i64>>,
     pub reason: String,
+}
+
+impl DecisionBody {
+    /// The decided range: `[low, high]`, or the value alone for a decision
+    /// written before ranges existed.
+    pub fn range(&self) -> (i64, Option<i64>) {
+        match (self.low, self.high) {
+            (Some(low), Some(high)) => (low, high),
+            (Some(low), None) => (low, Some(self.value)),
+            (None, _) => (self.value, Some(self.value)),
+        }
+    }
+}
+
+/// `Option<Option<T>>` for a field where absent and `null` differ: absent
+/// is `None`, `null` is `Some(None)`.
+mod present_or_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
 }
 
 /// An entry's body, typed by its op: what `append` writes and `apply` reads.
@@ -542,7 +605,7 @@ impl Body {
             Op::EventAdd | Op::EventAmend => Body::Event(read(text)?),
             Op::ReportAdd | Op::ReportAmend => Body::Report(read(text)?),
             Op::ClaimAdd | Op::ClaimAmend => Body::Claim(read(text)?),
-            Op::ClaimRetract => Body::Retract(read(text)?),
+            Op::ClaimRetract | Op::ClaimRestore | Op::ReportRetract | Op::ReportRestore => Body::Retract(read(text)?),
             Op::DecisionAdd => Body::Decision(read(text)?),
         })
     }
@@ -659,7 +722,16 @@ impl Body {
                 if b.kind == Kind::Responsibility {
                     return Err("a decision on responsibility".into());
                 }
-                bound("value", b.value)
+                bound("value", b.value)?;
+                let (low, high) = b.range();
+                bound("low", low)?;
+                if let Some(h) = high {
+                    bound("high", h)?;
+                }
+                if b.value < low || high.is_some_and(|h| b.value > h) {
+                    return Err(format!("value {} is outside [{low}, {}]", b.value, opt_bound(high)));
+                }
+                Ok(())
             }
         }
     }

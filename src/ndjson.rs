@@ -266,7 +266,7 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
         };
         records.push((seq, Record::Event(input)));
     }
-    for r in query::reports(conn, None)? {
+    for r in query::reports(conn, None, None)? {
         let seq = first_seq(&r.id)?;
         let report = ReportInput {
             source: Some(r.source),
@@ -292,7 +292,7 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
             actor: c.actor,
             actor_desc: c.actor_desc,
             stance: c.stance.map(|s| s.to_string()),
-            origin: Some(c.origin),
+            origin: Some(c.origin_text),
             hedge: Some(c.hedge.to_string()),
             quote: c.quote,
             note: c.note,
@@ -311,7 +311,9 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
                 event: d.event,
                 kind: d.kind.to_string(),
                 subject: Some(d.subject),
-                value: d.value,
+                value: Some(d.value),
+                low: Some(d.low),
+                high: d.high,
                 reason: d.reason,
             }),
         ));
@@ -352,25 +354,38 @@ mod tests {
     }
 
     /// An origin resolved early in an import is resolved again once a
-    /// source of that name is recorded in the same import, and claim ids
+    /// source of that name is recorded in the same import (it decides the
+    /// default hedge: the source's own word is asserted), and claim ids
     /// keep counting across reports.
     #[test]
     fn lookups_remembered_in_an_import_follow_its_own_appends() {
         let (_dir, mut ledger, stamp) = ledger();
-        let report = r#"{"type":"report","source":"ap","event":"e1","claims":[{"kind":"killed","count":"3","origin":"Agence X"},{"kind":"wounded","count":"2","origin":"Agence X"}]}"#;
-        let lines = [report, r#"{"type":"source","slug":"ax","name":"Agence X"}"#, report].join("\n");
+        let report = |source: &str| {
+            format!(
+                r#"{{"type":"report","source":"{source}","event":"e1","claims":[{{"kind":"killed","count":"3","origin":"Agence X"}},{{"kind":"wounded","count":"2","origin":"Agence X"}}]}}"#
+            )
+        };
+        let lines = [
+            report("ap"),
+            r#"{"type":"source","slug":"ax","name":"Agence X"}"#.to_string(),
+            report("ax"),
+        ]
+        .join("\n");
         ledger
             .write(&stamp, |tx| import(tx, lines.as_bytes(), &stamp.at, |_| {}))
             .unwrap();
-        let claims: Vec<(String, String)> = crate::ledger::query::claims(ledger.conn(), &Default::default())
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.id, c.origin))
-            .collect();
-        let expected: Vec<(String, String)> = [("c1", "Agence X"), ("c2", "Agence X"), ("c3", "ax"), ("c4", "ax")]
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+        let claims: Vec<(String, String, String, crate::model::Hedge)> =
+            crate::ledger::query::claims(ledger.conn(), &Default::default())
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.id, c.origin_text, c.origin, c.hedge))
+                .collect();
+        use crate::model::Hedge::{Asserted, Reported};
+        let expected: Vec<(String, String, String, crate::model::Hedge)> =
+            [("c1", Reported), ("c2", Reported), ("c3", Asserted), ("c4", Asserted)]
+                .iter()
+                .map(|(id, h)| (id.to_string(), "Agence X".to_string(), "ax".to_string(), *h))
+                .collect();
         assert_eq!(claims, expected);
     }
 

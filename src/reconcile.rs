@@ -40,7 +40,7 @@ use crate::ledger::query::{self, ClaimFilter, ClaimView, DecisionView, EventView
 use crate::model::{self, Grade, Hedge, Kind, Stance};
 use serde::Serialize;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 crate::string_enum!(
     /// How `best` is chosen: `majority` the low end of the majority range,
@@ -105,6 +105,9 @@ pub struct Estimate {
     pub high: Option<i64>,
     pub best: Option<i64>,
     pub policy: Policy,
+    /// The policy's point fell outside [low, high] and was moved to the
+    /// nearest end: `low ≤ best ≤ high` holds under every policy.
+    pub clamped: bool,
     pub origins: usize,
     pub majority: Option<Majority>,
     pub outliers: Vec<String>,
@@ -126,7 +129,9 @@ pub struct ClaimUse {
     pub source: String,
     pub grade: Grade,
     pub published: Option<String>,
+    /// Whose word it is, resolved; `origin_text` as the claim wrote it.
     pub origin: String,
+    pub origin_text: String,
     pub hedge: Hedge,
     pub phrase: Option<String>,
     pub low: i64,
@@ -143,6 +148,8 @@ pub struct ClaimUse {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DecisionUse {
     pub id: String,
+    pub low: i64,
+    pub high: Option<i64>,
     pub value: i64,
     pub reason: String,
     pub stale: bool,
@@ -156,11 +163,28 @@ pub struct Responsibility {
     pub claimed_by: Vec<String>,
     pub attributed_by: Vec<String>,
     pub denied_by: Vec<String>,
+    /// The other named actors that some origin backs together with this
+    /// one (a joint operation); always present, possibly empty.
+    pub with: Vec<String>,
     pub claims: Vec<String>,
 }
 
+impl Estimate {
+    /// Sets `best` to `point`, moved to the nearest end of [low, high]
+    /// when it lies outside, and says so in `clamped`.
+    fn set_best(&mut self, point: i64) {
+        let low = self.low.unwrap_or(point);
+        let mut best = point.max(low);
+        if let Some(h) = self.high {
+            best = best.min(h.max(low));
+        }
+        self.clamped = best != point;
+        self.best = Some(best);
+    }
+}
+
 /// Publication order: date (a missing date is oldest), then recording order.
-fn recency(c: &ClaimView) -> (String, i64) {
+pub(crate) fn recency(c: &ClaimView) -> (String, i64) {
     let date = c
         .published
         .as_deref()
@@ -188,10 +212,16 @@ pub fn reconcile_event(
     decisions: &[DecisionView],
     opts: &Options,
 ) -> EventEstimates {
-    let current: Vec<&ClaimView> = claims.iter().filter(|c| c.event == event && !c.retracted).collect();
+    let current: Vec<&ClaimView> = claims
+        .iter()
+        .filter(|c| c.event == event && !c.retracted && !c.report_retracted)
+        .collect();
     let mut groups: BTreeMap<(Kind, String), Vec<&ClaimView>> = BTreeMap::new();
     for c in current.iter().filter(|c| c.kind != Kind::Responsibility) {
-        groups.entry((c.kind, model::fold(&c.subject))).or_default().push(c);
+        groups
+            .entry((c.kind, model::subject_key(&c.subject)))
+            .or_default()
+            .push(c);
     }
     let estimates = groups
         .into_values()
@@ -201,7 +231,7 @@ pub fn reconcile_event(
                 .filter(|d| {
                     d.event == event
                         && d.kind == group[0].kind
-                        && model::fold(&d.subject) == model::fold(&group[0].subject)
+                        && model::subject_key(&d.subject) == model::subject_key(&group[0].subject)
                 })
                 .max_by_key(|d| d.seq);
             estimate(&group, decision, opts)
@@ -226,6 +256,7 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
             grade: c.grade,
             published: c.published.clone(),
             origin: c.origin.clone(),
+            origin_text: c.origin_text.clone(),
             hedge: c.hedge,
             phrase: c.phrase.clone(),
             low: c.low.unwrap_or(0),
@@ -279,6 +310,7 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
         high: None,
         best: None,
         policy: opts.policy,
+        clamped: false,
         origins: voices.len(),
         majority: None,
         outliers: Vec::new(),
@@ -317,18 +349,23 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
             est.high = m_high;
         } else {
             est.status = Status::Conflict;
-            est.outliers = origins_of(&mut (0..voices.len()).filter(|v| !covering.contains(v)).map(|v| voices[v]));
-            est.low = voices.iter().map(|&i| uses[i].low).min();
-            est.high = if voices.iter().any(|&i| uses[i].high.is_none()) {
-                None
-            } else {
-                voices.iter().filter_map(|&i| uses[i].high).max()
-            };
+            let outliers: Vec<usize> = (0..voices.len())
+                .filter(|v| !covering.contains(v))
+                .map(|v| voices[v])
+                .collect();
+            est.outliers = origins_of(&mut outliers.iter().copied());
+            // The smallest interval holding the majority range and every
+            // outlier: voices that agree with the majority do not widen it.
+            est.low = Some(outliers.iter().map(|&i| uses[i].low).fold(m_low, i64::min));
+            est.high = outliers
+                .iter()
+                .map(|&i| uses[i].high)
+                .fold(m_high, |acc, h| acc.zip(h).map(|(a, b)| a.max(b)));
         }
         let by_recency = |&a: &usize, &b: &usize| recency(group[a]).cmp(&recency(group[b]));
-        est.best = Some(match opts.policy {
+        let point = match opts.policy {
             Policy::Majority => m_low,
-            Policy::Conservative => voices.iter().map(|&i| uses[i].low).min().unwrap_or(m_low),
+            Policy::Conservative => est.low.unwrap_or(m_low),
             Policy::Latest => voices
                 .iter()
                 .copied()
@@ -341,17 +378,28 @@ pub fn estimate(group: &[&ClaimView], decision: Option<&DecisionView>, opts: &Op
                 .max_by(|a, b| group[*b].grade.cmp(&group[*a].grade).then_with(|| by_recency(a, b)))
                 .map(|i| uses[i].point)
                 .unwrap_or(m_low),
-        });
+        };
+        est.set_best(point);
     }
 
     if let Some(d) = decision {
+        // Stale: a counted claim recorded, revised or restored after the
+        // decision whose interval does not meet the decided range.
+        let meets =
+            |low: i64, high: Option<i64>| low <= d.high.unwrap_or(i64::MAX) && d.low <= high.unwrap_or(i64::MAX);
         let stale = group
             .iter()
-            .any(|c| c.seq > d.seq && !(c.low.unwrap_or(0) <= d.value && c.high.is_none_or(|h| d.value <= h)));
+            .zip(&uses)
+            .any(|(c, u)| u.counted && c.seq > d.seq && !meets(u.low, u.high));
         est.status = Status::Decided;
-        est.best = Some(d.value);
+        est.low = Some(d.low);
+        est.high = d.high;
+        est.clamped = false;
+        est.set_best(d.value);
         est.decision = Some(DecisionUse {
             id: d.id.clone(),
+            low: d.low,
+            high: d.high,
             value: d.value,
             reason: d.reason.clone(),
             stale,
@@ -448,6 +496,7 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
             claimed_by: Vec::new(),
             attributed_by: Vec::new(),
             denied_by: Vec::new(),
+            with: Vec::new(),
             claims: Vec::new(),
         });
         if r.actor_desc.is_none() {
@@ -463,14 +512,41 @@ fn responsibility(current: &[&ClaimView], opts: &Options) -> Vec<Responsibility>
         }
         r.claims.push(c.id.clone());
     }
-    let named_blamed = actors
-        .values()
-        .filter(|r| r.actor != "unknown" && (!r.claimed_by.is_empty() || !r.attributed_by.is_empty()))
-        .count();
+    // Who backs whom: an origin backs an actor when it attributes the act
+    // to it, or is that actor claiming it (a claim relayed by another
+    // origin is still the actor's own).
+    let mut backers: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for c in &resp {
+        let Some(actor) = c.actor.as_deref().filter(|a| *a != "unknown") else {
+            continue;
+        };
+        let backer = match c.stance {
+            Some(Stance::Attributed) | None => model::fold(&c.origin),
+            Some(Stance::Claimed) => model::fold(actor),
+            Some(Stance::Denied) => continue,
+        };
+        backers.entry(actor).or_default().insert(backer);
+    }
+    let none = BTreeSet::new();
+    let backed = |a: &str| backers.get(a).unwrap_or(&none);
+    // Two actors are rivals when each has a backer the other lacks and no
+    // origin backs both; backed together, they acted together.
+    let rivals = |a: &str, b: &str| {
+        let (x, y) = (backed(a), backed(b));
+        x.difference(y).next().is_some() && y.difference(x).next().is_some() && x.is_disjoint(y)
+    };
+    let named: Vec<String> = actors.keys().filter(|a| *a != "unknown").cloned().collect();
     for r in actors.values_mut() {
+        let others = named.iter().filter(|o| **o != r.actor);
+        r.with = others
+            .clone()
+            .filter(|o| !backed(&r.actor).is_disjoint(backed(o)))
+            .cloned()
+            .collect();
+        let contested = others.clone().any(|o| rivals(&r.actor, o));
         r.status = if r.actor == "unknown" {
             Standing::Unknown
-        } else if named_blamed >= 2 {
+        } else if contested {
             Standing::Contested
         } else if !r.denied_by.is_empty() && r.claimed_by.is_empty() {
             Standing::Denied
@@ -494,14 +570,17 @@ pub fn all(conn: &Db, event: Option<&str>, opts: &Options) -> Result<Vec<(EventV
         }
         None => query::events(conn)?,
     };
+    // Origins resolve through the sources and actors as they stand now.
+    let resolver = query::Resolver::load(conn)?;
     let mut out = Vec::with_capacity(events.len());
     for e in events {
-        let claims = query::claims(
+        let claims = query::claims_with(
             conn,
             &ClaimFilter {
                 event: Some(&e.slug),
                 ..Default::default()
             },
+            &resolver,
         )?;
         let decisions = query::decisions(conn, Some(&e.slug))?;
         let est = reconcile_event(&e.slug, &claims, &decisions, opts);
@@ -524,6 +603,7 @@ mod tests {
             published: Some(published.into()),
             url: None,
             origin: origin.into(),
+            origin_text: origin.into(),
             kind: Kind::Killed,
             subject: "total".into(),
             phrase: None,
@@ -538,6 +618,7 @@ mod tests {
             note: None,
             revision: 1,
             retracted: false,
+            report_retracted: false,
             reason: None,
             recorded_seq: seq,
             seq,
@@ -639,7 +720,7 @@ mod tests {
             claim("c3", "c", "2017-01-02", 3, 4, Some(20), "B"),
         ];
         let best = |policy| {
-            reconcile_event(
+            let e = &reconcile_event(
                 "e",
                 &claims,
                 &[],
@@ -648,13 +729,38 @@ mod tests {
                     ..Default::default()
                 },
             )
-            .estimates[0]
-                .best
+            .estimates[0];
+            (e.best, e.clamped)
         };
-        assert_eq!(best(Policy::Majority), Some(10));
-        assert_eq!(best(Policy::Conservative), Some(4));
-        assert_eq!(best(Policy::Latest), Some(10));
-        assert_eq!(best(Policy::Graded), Some(8));
+        // Every voice covers 10: agreed, range 10–10.
+        assert_eq!(best(Policy::Majority), (Some(10), false));
+        assert_eq!(
+            best(Policy::Conservative),
+            (Some(10), false),
+            "the low end of the range"
+        );
+        assert_eq!(best(Policy::Latest), (Some(10), false));
+        assert_eq!(best(Policy::Graded), (Some(10), true), "b's 8 is moved into the range");
+        // In a conflict, conservative is the range's low end.
+        let claims = [
+            claim("c1", "a", "2017-01-03", 1, 10, Some(10), "C"),
+            claim("c2", "b", "2017-01-01", 2, 10, Some(10), "A"),
+            claim("c3", "c", "2017-01-02", 3, 4, Some(4), "B"),
+        ];
+        let e = &reconcile_event(
+            "e",
+            &claims,
+            &[],
+            &Options {
+                policy: Policy::Conservative,
+                ..Default::default()
+            },
+        )
+        .estimates[0];
+        assert_eq!(
+            (e.status, e.low, e.high, e.best),
+            (Status::Conflict, Some(4), Some(10), Some(4))
+        );
     }
 
     #[test]
@@ -707,6 +813,8 @@ mod tests {
             kind: Kind::Killed,
             subject: "Total".into(),
             value: 7,
+            low: 7,
+            high: Some(7),
             reason: "r".into(),
             seq: 5,
         };

@@ -155,10 +155,17 @@ fn policies_and_filters() {
     report(&env, "c", "2017-05-10", &["killed=ten"]);
     report(&env, "a", "2017-05-08", &["killed=between 8 and 12"]);
     report(&env, "b", "2017-05-09", &["killed=between 4 and 20;hedge=alleged"]);
-    assert_eq!(estimate(&env, &[])["best"], 10);
-    assert_eq!(estimate(&env, &["--policy", "conservative"])["best"], 4);
-    assert_eq!(estimate(&env, &["--policy", "latest"])["best"], 10);
-    assert_eq!(estimate(&env, &["--policy", "graded"])["best"], 8);
+    // Every voice covers 10: agreed, range 10–10, and every policy's best
+    // lies in it; graded's 8 (from the A source's 8–12) is moved to 10.
+    let best = |args: &[&str]| {
+        let e = estimate(&env, args);
+        assert_eq!((e["low"].as_i64(), e["high"].as_i64()), (Some(10), Some(10)));
+        (e["best"].as_i64(), e["clamped"].as_bool())
+    };
+    assert_eq!(best(&[]), (Some(10), Some(false)));
+    assert_eq!(best(&["--policy", "conservative"]), (Some(10), Some(false)));
+    assert_eq!(best(&["--policy", "latest"]), (Some(10), Some(false)));
+    assert_eq!(best(&["--policy", "graded"]), (Some(10), Some(true)));
     let e = estimate(&env, &["--min-grade", "B"]);
     assert_eq!(e["origins"], 2);
     assert_eq!(e["claims"][0]["counted"], false);

@@ -25,9 +25,12 @@ pub struct ClaimInput {
 
 /// The origin as stored: a source's or actor's slug when the text names
 /// one, otherwise the text as given.
+/// The source's or actor's slug that an origin names now, or the text:
+/// what decides the claim's default hedge and stance. The claim stores the
+/// text as written; reads resolve it again with the aliases of their day.
 fn resolve_origin(tx: &mut Tx, origin: &str) -> Result<String> {
     tx.origin(origin, |conn, origin| {
-        let origin = model::name("--origin", origin)?;
+        let origin = origin.to_string();
         if let Some(slug) = query::source_named(conn, &origin)? {
             return Ok(slug);
         }
@@ -88,14 +91,19 @@ fn claim_body(tx: &mut Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<C
         }
     };
     let subject = match (&i.subject, base) {
-        (Some(s), _) => model::name("--subject", s)?,
+        (Some(s), _) => model::subject(s)?,
         (None, Some(b)) => b.subject.clone(),
         (None, None) => "total".to_string(),
     };
-    let origin = match (&i.origin, base) {
-        (Some(o), _) => resolve_origin(tx, o)?,
-        (None, Some(b)) => b.origin.clone(),
-        (None, None) => report_source.clone(),
+    // The origin as written, and what it names now.
+    let (origin_text, origin) = match (&i.origin, base) {
+        (Some(o), _) => {
+            let text = model::name("--origin", o)?;
+            let resolved = resolve_origin(tx, &text)?;
+            (text, resolved)
+        }
+        (None, Some(b)) => (b.origin.clone(), resolve_origin(tx, &b.origin)?),
+        (None, None) => (report_source.clone(), report_source.clone()),
     };
     let hedge = match (&i.hedge, base) {
         (Some(h), _) => Hedge::parse("--hedge", h)?,
@@ -119,7 +127,7 @@ fn claim_body(tx: &mut Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<C
         actor: None,
         actor_desc: None,
         stance: None,
-        origin,
+        origin: origin_text,
         hedge,
         quote,
         note,
@@ -149,7 +157,7 @@ fn claim_body(tx: &mut Tx, i: &ClaimInput, base: Option<&ClaimBody>) -> Result<C
             (Some(s), _) => Stance::parse("--stance", s)?,
             (None, Some(s)) => s,
             // The actor's own word is a claim; anyone else's an attribution.
-            (None, None) if body.origin == actor => Stance::Claimed,
+            (None, None) if origin == actor => Stance::Claimed,
             (None, None) => Stance::Attributed,
         });
         body.actor = Some(actor);
@@ -220,8 +228,18 @@ pub fn amend_claim(tx: &mut Tx, id: &str, i: &ClaimInput, why: &str) -> Result<E
 }
 
 pub fn retract_claim(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
-    let why = model::opt_note("--reason", Some(why))?
-        .ok_or_else(|| Error::Invalid("--reason is required: say why the claim is retracted".into()))?;
+    let why = required_reason(why, "the claim is retracted")?;
     current_claim_body(tx, id)?;
     tx.append(Op::ClaimRetract, id, RetractBody { reason: why })
+}
+
+/// Undoes a claim's retraction; a claim that is not retracted is refused.
+pub fn restore_claim(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
+    let why = required_reason(why, "the retraction is undone")?;
+    if !query::need_claim(tx.conn(), "claim id", id)?.retracted {
+        return Err(Error::Invalid(format!(
+            "claim '{id}' is not retracted: only a retracted claim can be restored"
+        )));
+    }
+    tx.append(Op::ClaimRestore, id, RetractBody { reason: why })
 }

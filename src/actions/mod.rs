@@ -16,10 +16,10 @@ mod report;
 mod source;
 
 pub use actor::{ActorInput, add_actor, amend_actor, resolve_actor};
-pub use claim::{ClaimInput, add_claim, add_claim_record, amend_claim, retract_claim};
+pub use claim::{ClaimInput, add_claim, add_claim_record, amend_claim, restore_claim, retract_claim};
 pub use decision::{DecisionInput, add_decision};
 pub use event::{EventInput, add_event, amend_event};
-pub use report::{CaptureFile, ReportAdded, ReportInput, add_report, amend_report};
+pub use report::{CaptureFile, ReportAdded, ReportInput, add_report, amend_report, restore_report, retract_report};
 pub use source::{SourceInput, add_source, amend_source};
 
 use crate::error::{Error, Result};
@@ -41,6 +41,12 @@ fn need<'a>(field: &str, v: &'a Option<String>) -> Result<&'a str> {
 
 fn reason(field: &str, v: Option<&str>) -> Result<Option<String>> {
     model::opt_note(field, v)
+}
+
+/// The reason a retraction or restore must give.
+fn required_reason(why: &str, what: &str) -> Result<String> {
+    model::opt_note("--reason", Some(why))?
+        .ok_or_else(|| Error::Invalid(format!("--reason is required: say why {what}")))
 }
 
 /// The one merge of an amendment: the new value when one is given, else

@@ -127,3 +127,27 @@ pub fn amend_report(tx: &mut Tx, id: &str, i: &ReportInput) -> Result<Entry> {
     body.reason = reason("--reason", i.reason.as_deref())?;
     tx.append(Op::ReportAmend, id, body)
 }
+
+/// Retracts a report, and with it every claim it carries (one entry); a
+/// report already retracted is refused.
+pub fn retract_report(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
+    let why = required_reason(why, "the report is retracted")?;
+    if query::need_report(tx.conn(), "report id", id)?.retracted {
+        return Err(Error::Invalid(format!(
+            "report '{id}' is already retracted; `tally report restore` undoes that"
+        )));
+    }
+    tx.append(Op::ReportRetract, id, RetractBody { reason: why })
+}
+
+/// Undoes a report's retraction (claims retracted one by one stay
+/// retracted); a report that is not retracted is refused.
+pub fn restore_report(tx: &mut Tx, id: &str, why: &str) -> Result<Entry> {
+    let why = required_reason(why, "the retraction is undone")?;
+    if !query::need_report(tx.conn(), "report id", id)?.retracted {
+        return Err(Error::Invalid(format!(
+            "report '{id}' is not retracted: only a retracted report can be restored"
+        )));
+    }
+    tx.append(Op::ReportRestore, id, RetractBody { reason: why })
+}

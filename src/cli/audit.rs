@@ -195,14 +195,7 @@ fn audit_event(ctx: &Ctx, conn: &Db, slug: &str, opts: &Options) -> Result<usize
             }
         }
         for r in &a.responsibility {
-            writeln!(
-                out,
-                "  responsibility {}: {} (claimed via {}; attributed by {})",
-                r.actor,
-                r.status,
-                r.claimed_by.join(", "),
-                r.attributed_by.join(", ")
-            )?;
+            writeln!(out, "  {}", super::reconcile::responsibility_line(r))?;
         }
         for p in &a.problems {
             writeln!(

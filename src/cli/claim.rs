@@ -12,13 +12,9 @@ pub enum Command {
     /// Revise a claim; the old revision stays in its history
     Amend(AmendArgs),
     /// Retract a claim, with the reason
-    Retract {
-        /// The claim id, such as c4
-        id: String,
-        /// Why it is retracted
-        #[arg(long)]
-        reason: String,
-    },
+    Retract(Undo),
+    /// Undo a claim's retraction, with the reason
+    Restore(Undo),
     /// Show a claim's current state
     Show { id: String },
     /// List current claims
@@ -104,9 +100,28 @@ pub struct ListArgs {
     /// Only claims from this source's reports
     #[arg(long)]
     source: Option<String>,
-    /// Include retracted claims
+    /// Only claims of this kind
+    #[arg(long, value_parser = super::vocab::<Kind>())]
+    kind: Option<Kind>,
+    /// Only claims whose origin (resolved through sources, actors and aliases) is this
+    #[arg(long)]
+    origin: Option<String>,
+    /// Only responsibility claims about this actor (slug or alias)
+    #[arg(long)]
+    actor: Option<String>,
+    /// Include retracted claims, and claims of retracted reports
     #[arg(long)]
     all: bool,
+}
+
+/// A retraction or its undoing.
+#[derive(Debug, clap::Args)]
+pub struct Undo {
+    /// The id, such as c4 or r2
+    pub id: String,
+    /// Why
+    #[arg(long)]
+    pub reason: String,
 }
 
 impl Fields {
@@ -201,18 +216,31 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                 actions::amend_claim(tx, &a.id, &input, &a.reason)
             })
         }
-        Command::Retract { id, reason } => {
-            ctx.record(&mut ledger, "retracted", |tx| actions::retract_claim(tx, &id, &reason))
-        }
+        Command::Retract(u) => ctx.record(&mut ledger, "retracted", |tx| {
+            actions::retract_claim(tx, &u.id, &u.reason)
+        }),
+        Command::Restore(u) => ctx.record(&mut ledger, "restored", |tx| {
+            actions::restore_claim(tx, &u.id, &u.reason)
+        }),
         Command::Show { id } => {
             let c = query::need_claim(ledger.conn(), "claim id", &id)?;
             ctx.emit(&c, |out| show_claim(out, &c))
         }
         Command::List(a) => {
+            let actor =
+                match &a.actor {
+                    Some(name) => Some(query::resolve_actor(ledger.conn(), name)?.ok_or_else(|| {
+                        tally::error::Error::unknown("actor in --actor", name, "see `tally actor list`")
+                    })?),
+                    None => None,
+                };
             let filter = ClaimFilter {
                 event: a.event.as_deref(),
                 report: a.report.as_deref(),
                 source: a.source.as_deref(),
+                kind: a.kind,
+                origin: a.origin.as_deref(),
+                actor: actor.as_deref(),
                 include_retracted: a.all,
             };
             let list = query::claims(ledger.conn(), &filter)?;

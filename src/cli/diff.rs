@@ -2,7 +2,7 @@ use super::{Ctx, style};
 use serde_json::Value;
 use tally::diff::{self, Change};
 use tally::error::{Error, Result};
-use tally::model::{self, EntityId, IdKind};
+use tally::model::{EntityId, IdKind};
 
 /// What changed: a claim's revisions, a report's text, or the whole ledger
 ///
@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
 
 fn print_changes(out: &mut dyn std::io::Write, changes: &[Change]) -> std::io::Result<()> {
     let show = |v: &Value| match v {
-        Value::String(s) => format!("{:?}", model::shorten(s)),
+        Value::String(s) => format!("{:?}", super::cut(s, 60)),
         other => other.to_string(),
     };
     let mut i = 0;
@@ -123,11 +123,36 @@ fn print_changes(out: &mut dyn std::io::Write, changes: &[Change]) -> std::io::R
         let run = changes[i..].iter().take_while(|x| x.entity == c.entity).count();
         let same = &changes[i..i + run];
         if same.iter().all(|x| x.before.is_null()) {
-            // A new entity: one line with what identifies it.
-            let pick = |k: &str| same.iter().find(|x| x.field == k).map(|x| show(&x.after));
-            let what = ["kind", "subject", "phrase", "actor", "name", "title", "source"]
+            // A new entity: one line with what identifies it, each field
+            // with the word that says what it is.
+            let pick = |k: &str| {
+                same.iter()
+                    .find(|x| x.field == k && !x.after.is_null())
+                    .map(|x| show(&x.after))
+            };
+            let fields: &[(&str, &str)] = match c.op.noun() {
+                "claim" => &[
+                    ("kind", ""),
+                    ("subject", ""),
+                    ("phrase", ""),
+                    ("actor", ""),
+                    ("stance", ""),
+                    ("origin", "from "),
+                ],
+                "decision" => &[
+                    ("kind", ""),
+                    ("subject", ""),
+                    ("value", "value "),
+                    ("low", "range "),
+                    ("high", "to "),
+                ],
+                "report" => &[("source", "by "), ("title", "")],
+                "event" => &[("title", ""), ("date_start", "on ")],
+                _ => &[("name", "")],
+            };
+            let what = fields
                 .iter()
-                .filter_map(|k| pick(k))
+                .filter_map(|(k, label)| pick(k).map(|v| format!("{label}{v}")))
                 .collect::<Vec<_>>()
                 .join(" ");
             writeln!(

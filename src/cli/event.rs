@@ -2,6 +2,7 @@ use super::{Ctx, opt, table};
 use tally::actions::{self, EventInput};
 use tally::error::{Error, Result};
 use tally::ledger::query::{self, EventView};
+use tally::model;
 
 /// Events: real-world incidents that claims are about
 #[derive(Debug, clap::Subcommand)]
@@ -11,9 +12,22 @@ pub enum Command {
     /// Change an event's title, date, place or type
     Amend(super::Amendment<Fields>),
     /// List events, oldest first
-    List,
+    List(ListArgs),
     /// Show one event
     Show { slug: String },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// Only events in this country
+    #[arg(long)]
+    country: Option<String>,
+    /// Only events on or after this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    since: Option<String>,
+    /// Only events on or before this date (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    until: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,8 +94,20 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
         Command::Amend(a) => ctx.record(&mut ledger, "amended", |tx| {
             actions::amend_event(tx, &a.fields.input(a.reason))
         }),
-        Command::List => {
-            let list = query::events(ledger.conn())?;
+        Command::List(a) => {
+            let since = a.since.as_deref().map(|d| model::date("--since", d)).transpose()?;
+            let until = a.until.as_deref().map(|d| model::date("--until", d)).transpose()?;
+            let list: Vec<EventView> = query::events(ledger.conn())?
+                .into_iter()
+                .filter(|e| {
+                    // An event is in a period when its dates meet it.
+                    a.country
+                        .as_ref()
+                        .is_none_or(|c| e.country.as_deref().is_some_and(|ec| model::fold(ec) == model::fold(c)))
+                        && since.is_none_or(|d| e.date_end >= d.to_string())
+                        && until.is_none_or(|d| e.date_start <= d.to_string())
+                })
+                .collect();
             ctx.emit(&list, |out| {
                 let rows = list
                     .iter()

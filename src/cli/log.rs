@@ -4,6 +4,8 @@ use tally::ledger::query;
 use tally::model;
 
 /// The journal, newest first
+///
+/// With --author NAME, only that author's entries.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// From this seq, or from this date (YYYY-MM-DD or RFC 3339), inclusive
@@ -12,6 +14,9 @@ pub struct Args {
     /// Only entries about this id (a slug, r3, c12, …)
     #[arg(long, value_name = "ID")]
     entity: Option<String>,
+    /// Only entries of this op, such as claim.amend
+    #[arg(long, value_parser = super::vocab::<tally::journal::Op>())]
+    op: Option<tally::journal::Op>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
@@ -25,7 +30,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         ),
         Some(s) => (1, Some(model::timestamp("--since", s)?)),
     };
-    let entries = query::log(ledger.conn(), since_seq, since_at.as_deref(), args.entity.as_deref())?;
+    let entries: Vec<_> = query::log(ledger.conn(), since_seq, since_at.as_deref(), args.entity.as_deref())?
+        .into_iter()
+        .filter(|e| ctx.author.as_ref().is_none_or(|a| e.author == *a) && args.op.is_none_or(|op| e.op == op))
+        .collect();
     ctx.emit(&entries, |out| {
         for e in &entries {
             let summary = summary(&e.body);

@@ -8,6 +8,7 @@ mod actor;
 mod audit;
 mod checkpoint;
 mod claim;
+mod completions;
 mod decide;
 mod demo;
 mod diff;
@@ -43,8 +44,9 @@ pub struct Cli {
     /// The ledger file [default: ./tally.db]
     #[arg(long, global = true, env = "TALLY_DB", value_name = "PATH")]
     db: Option<PathBuf>,
-    /// Who records the change [default: the login name]
-    #[arg(long, global = true, env = "TALLY_AUTHOR", value_name = "NAME")]
+    /// Who records the change [default: $TALLY_AUTHOR, else the login name];
+    /// with `log`, whose entries to show
+    #[arg(long, global = true, value_name = "NAME")]
     author: Option<String>,
     /// Print machine-readable JSON
     #[arg(long, global = true)]
@@ -74,6 +76,8 @@ enum Command {
     Audit(audit::Args),
     Verify(verify::Args),
     Migrate(migrate::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
     Checkpoint(checkpoint::Args),
     Import(import::Args),
     Export(export::Args),
@@ -120,12 +124,17 @@ impl Ctx {
 
     /// The author and time for entries written now.
     pub fn stamp(&self) -> Result<Stamp> {
-        let author = match &self.author {
-            Some(a) => a.clone(),
+        // --author or TALLY_AUTHOR, else the login name: from the
+        // environment where the shell set it, else from the system's
+        // account database; "unknown" only where neither says.
+        let author = match self.author.clone().or_else(|| std::env::var("TALLY_AUTHOR").ok()) {
+            Some(a) => a,
             None => std::env::var("USER")
                 .or_else(|_| std::env::var("LOGNAME"))
-                .or_else(|_| std::env::var("USERNAME"))
-                .unwrap_or_else(|_| "unknown".into()),
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .or_else(|| whoami::username().ok())
+                .unwrap_or_else(|| "unknown".into()),
         };
         let author = tally::model::name("--author", &author)?;
         Stamp::now(author)
@@ -184,6 +193,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Audit(a) => audit::run(&ctx, a),
         Command::Verify(a) => verify::run(&ctx, a),
         Command::Migrate(a) => migrate::run(&ctx, a),
+        Command::Completions(a) => completions::run(&ctx, a),
+        Command::Man(a) => completions::man(&ctx, a),
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
@@ -213,6 +224,20 @@ pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> comfy_table::Table {
         t.add_row(r);
     }
     t
+}
+
+/// `s` in at most `width` characters: cut at a word where one is near,
+/// and marked with an ellipsis; never cut silently.
+pub fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(width.saturating_sub(1)).collect();
+    let at_word = head
+        .rfind(char::is_whitespace)
+        .filter(|&i| head[..i].chars().count() >= width / 2)
+        .map_or(head.as_str(), |i| head[..i].trim_end());
+    format!("{at_word}…")
 }
 
 /// `None` as an empty cell.

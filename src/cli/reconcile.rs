@@ -3,7 +3,7 @@ use std::io::Write;
 use tally::error::Result;
 use tally::ledger::query::EventView;
 use tally::model::{Grade, Hedge};
-use tally::reconcile::{self, Estimate, EventEstimates, Options, Policy};
+use tally::reconcile::{self, Estimate, EventEstimates, Options, Policy, Responsibility};
 
 /// Reconcile conflicting reports into low / best / high estimates
 ///
@@ -80,32 +80,38 @@ pub fn render(out: &mut dyn Write, all: &[(EventView, EventEstimates)]) -> std::
             render_estimate(out, e)?;
         }
         for r in &est.responsibility {
-            let who = match &r.actor_desc {
-                Some(d) => format!("{} ({d})", r.actor),
-                None => r.actor.clone(),
-            };
-            let mut parts = Vec::new();
-            if !r.claimed_by.is_empty() {
-                parts.push(format!("claimed via {}", r.claimed_by.join(", ")));
-            }
-            if !r.attributed_by.is_empty() {
-                parts.push(format!("attributed by {}", r.attributed_by.join(", ")));
-            }
-            if !r.denied_by.is_empty() {
-                parts.push(format!("denied via {}", r.denied_by.join(", ")));
-            }
-            writeln!(
-                out,
-                "  responsibility: {who} — {}{}{}: {}",
-                status_style(r.status.as_str()).render(),
-                r.status.as_str().to_uppercase(),
-                status_style(r.status.as_str()).render_reset(),
-                parts.join("; ")
-            )?;
+            writeln!(out, "  {}", responsibility_line(r))?;
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// "responsibility: jnim — CLAIMED: claimed via jnim; attributed by lwj;
+/// with fama": each part only when it has origins.
+pub fn responsibility_line(r: &Responsibility) -> String {
+    let who = match &r.actor_desc {
+        Some(d) => format!("{} ({d})", r.actor),
+        None => r.actor.clone(),
+    };
+    let parts: Vec<String> = [
+        ("claimed via", &r.claimed_by),
+        ("attributed by", &r.attributed_by),
+        ("denied via", &r.denied_by),
+        ("with", &r.with),
+    ]
+    .into_iter()
+    .filter(|(_, list)| !list.is_empty())
+    .map(|(what, list)| format!("{what} {}", list.join(", ")))
+    .collect();
+    let st = status_style(r.status.as_str());
+    format!(
+        "responsibility: {who} — {}{}{}: {}",
+        st.render(),
+        r.status.as_str().to_uppercase(),
+        st.render_reset(),
+        parts.join("; ")
+    )
 }
 
 fn status_style(status: &str) -> anstyle::Style {
@@ -147,14 +153,19 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
     if let Some(d) = &e.decision {
         let stale = if d.stale {
             format!(
-                " {}STALE{}: a later claim disagrees",
+                " {}STALE{}: a later claim does not meet the decided range",
                 style::BAD.render(),
                 style::BAD.render_reset()
             )
         } else {
             String::new()
         };
-        writeln!(out, "    decision {} = {}: {}{stale}", d.id, d.value, d.reason)?;
+        let decided = if d.high == Some(d.low) {
+            d.value.to_string()
+        } else {
+            format!("{} (best {})", interval(Some(d.low), d.high), d.value)
+        };
+        writeln!(out, "    decision {} = {decided}: {}{stale}", d.id, d.reason)?;
     }
     // A shared axis from 0 to a little past the largest finite bound.
     let top = e
@@ -202,8 +213,8 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
                 }
             })
             .collect();
-        let phrase: String = c.phrase.clone().unwrap_or_default().chars().take(14).collect();
-        let origin: String = c.origin.chars().take(14).collect();
+        let phrase = super::cut(&c.phrase.clone().unwrap_or_default(), 16);
+        let origin = super::cut(&c.origin, 16);
         let note = match (&c.superseded_by, &c.excluded) {
             (Some(by), _) => format!(" superseded by {by}"),
             (_, Some(why)) => format!(" excluded: {why}"),
@@ -213,7 +224,7 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
         let dim = if counted { anstyle::Style::new() } else { style::DIM };
         writeln!(
             out,
-            "    {}{:<5} {:<14} {:<14} {}{} |{bar}|{}{note}{}",
+            "    {}{:<5} {:<16} {:<16} {}{} |{bar}|{}{note}{}",
             dim.render(),
             c.id,
             origin,
@@ -230,12 +241,12 @@ fn render_estimate(out: &mut dyn Write, e: &Estimate) -> std::io::Result<()> {
             .collect();
         writeln!(
             out,
-            "    {:<37} {}{mark}{} majority",
+            "    {:<41} {}{mark}{} majority",
             "",
             style::HIGHLIGHT.render(),
             style::HIGHLIGHT.render_reset()
         )?;
     }
-    writeln!(out, "    {:<37}0{:>width$}", "", top, width = BAR + 1)?;
+    writeln!(out, "    {:<41}0{:>width$}", "", top, width = BAR + 1)?;
     Ok(())
 }

@@ -20,7 +20,14 @@ pub enum Command {
         /// Only this source's reports
         #[arg(long)]
         source: Option<String>,
+        /// Only reports that carry a claim about this event
+        #[arg(long)]
+        event: Option<String>,
     },
+    /// Retract a report and every claim it carries, with the reason
+    Retract(super::claim::Undo),
+    /// Undo a report's retraction (claims retracted one by one stay retracted)
+    Restore(super::claim::Undo),
     /// Show one report with its claims
     Show { id: String },
 }
@@ -140,8 +147,14 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
             input.reason = a.reason;
             ctx.record(&mut ledger, "amended", |tx| actions::amend_report(tx, &a.id, &input))
         }
-        Command::List { source } => {
-            let list = query::reports(ledger.conn(), source.as_deref())?;
+        Command::Retract(u) => ctx.record(&mut ledger, "retracted", |tx| {
+            actions::retract_report(tx, &u.id, &u.reason)
+        }),
+        Command::Restore(u) => ctx.record(&mut ledger, "restored", |tx| {
+            actions::restore_report(tx, &u.id, &u.reason)
+        }),
+        Command::List { source, event } => {
+            let list = query::reports(ledger.conn(), source.as_deref(), event.as_deref())?;
             let brief: Vec<_> = list
                 .into_iter()
                 .map(|r| tally::ledger::query::ReportView { text: None, ..r })
@@ -156,10 +169,15 @@ pub fn run(ctx: &Ctx, cmd: Command) -> Result<()> {
                             opt(&r.published),
                             opt(&r.title),
                             r.revision.to_string(),
+                            if r.retracted { "retracted".into() } else { String::new() },
                         ]
                     })
                     .collect();
-                writeln!(out, "{}", table(&["id", "source", "published", "title", "rev"], rows))
+                writeln!(
+                    out,
+                    "{}",
+                    table(&["id", "source", "published", "title", "rev", ""], rows)
+                )
             })
         }
         Command::Show { id } => {

@@ -32,7 +32,9 @@ pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
         (Op::ReportAmend, Body::Report(b)) => amend_report(conn, h, b)?,
         (Op::ClaimAdd, Body::Claim(b)) => execute(conn, h, INSERT_CLAIM, &claim_row(h, b)?)?,
         (Op::ClaimAmend, Body::Claim(b)) => amend_claim(conn, h, b)?,
-        (Op::ClaimRetract, Body::Retract(b)) => retract(conn, h, b)?,
+        (Op::ClaimRetract | Op::ClaimRestore | Op::ReportRetract | Op::ReportRestore, Body::Retract(b)) => {
+            retraction(conn, h, b)?
+        }
         (Op::DecisionAdd, Body::Decision(b)) => decision(conn, h, b)?,
         _ => return Err(Error::Integrity(format!("{h}: body does not fit the op"))),
     };
@@ -284,19 +286,34 @@ fn amend_claim(conn: &Connection, h: &Header, b: &ClaimBody) -> Result<usize> {
     )
 }
 
-fn retract(conn: &Connection, h: &Header, b: &RetractBody) -> Result<usize> {
-    conn.prepare_cached(
-        "UPDATE claims SET retracted = 1, revision = revision + 1, reason = ?2, seq = ?3 WHERE id = ?1 AND retracted = 0",
-    )?
-    .execute(params![h.entity, b.reason, h.seq])
-    .map_err(sql_err(h))
+/// A retraction or its undoing: each applies only to what is in the
+/// other state (a retraction of something retracted changes no row).
+fn retraction(conn: &Connection, h: &Header, b: &RetractBody) -> Result<usize> {
+    let sql = match h.op {
+        Op::ClaimRetract => {
+            "UPDATE claims SET retracted = 1, revision = revision + 1, reason = ?2, seq = ?3 WHERE id = ?1 AND retracted = 0"
+        }
+        Op::ClaimRestore => {
+            "UPDATE claims SET retracted = 0, revision = revision + 1, reason = ?2, seq = ?3 WHERE id = ?1 AND retracted = 1"
+        }
+        Op::ReportRetract => {
+            "UPDATE reports SET retracted = 1, revision = revision + 1, seq = ?3 WHERE id = ?1 AND retracted = 0 AND ?2 IS NOT NULL"
+        }
+        _ => {
+            "UPDATE reports SET retracted = 0, revision = revision + 1, seq = ?3 WHERE id = ?1 AND retracted = 1 AND ?2 IS NOT NULL"
+        }
+    };
+    conn.prepare_cached(sql)?
+        .execute(params![h.entity, b.reason, h.seq])
+        .map_err(sql_err(h))
 }
 
 fn decision(conn: &Connection, h: &Header, b: &DecisionBody) -> Result<usize> {
     let n = num(h, IdKind::Decision)?;
+    let (low, high) = b.range();
     conn.prepare_cached(
         "INSERT INTO decisions (id, num, event, kind, subject, subject_key, value, reason, seq, low, high)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?7, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         h.entity,
@@ -307,7 +324,9 @@ fn decision(conn: &Connection, h: &Header, b: &DecisionBody) -> Result<usize> {
         model::fold(&b.subject),
         b.value,
         b.reason,
-        h.seq
+        h.seq,
+        low,
+        high
     ])
     .map_err(sql_err(h))
 }

@@ -296,16 +296,37 @@ impl Ledger {
     pub fn open(path: &Path) -> Result<Ledger> {
         let path = literal(path);
         existing_file(&path)?;
+        // A file the user may read but not write, or a WAL ledger in a
+        // directory where no -shm file can be made, is read as it stands.
+        let unwritable = |e: &rusqlite::Error| {
+            matches!(
+                e.sqlite_error_code(),
+                Some(
+                    rusqlite::ErrorCode::CannotOpen
+                        | rusqlite::ErrorCode::ReadOnly
+                        | rusqlite::ErrorCode::PermissionDenied
+                )
+            )
+        };
         let conn = match Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | NO_MUTEX) {
             Ok(c) => c,
-            Err(_) => read_only_connection(&path)?,
+            Err(e) if unwritable(&e) => read_only_connection(&path)?,
+            Err(e) => return Err(e.into()),
         };
-        let conn = match configure(&conn).and_then(|_| conn.query_row("SELECT 1", [], |_| Ok(())).map_err(Into::into)) {
+        // A file that is not SQLite at all is bad input, not damage.
+        let not_ledger = |e: rusqlite::Error| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => {
+                Error::Invalid(format!("{} is not a tally ledger", path.display()))
+            }
+            _ => e.into(),
+        };
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(not_ledger)?;
+        let conn = match conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
             Ok(()) => conn,
-            // A directory the user cannot write: no -shm file can be made
-            // beside a WAL ledger, so read it as it stands.
-            Err(_) => read_only_connection(&path)?,
+            Err(e) if unwritable(&e) => read_only_connection(&path)?,
+            Err(e) => return Err(not_ledger(e)),
         };
+        configure(&conn)?;
         match identify(&conn, &path)? {
             Identity::Tally(v) if v == MIGRATIONS.len() as i64 => Ok(Ledger {
                 conn,

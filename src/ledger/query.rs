@@ -9,6 +9,7 @@ use crate::model::{self, Grade, Hedge, IdKind, Kind, SourceKind, Stance, Vocabul
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// Closed vocabularies are stored as their one spelling and typed here, at
 /// the store's edge: a stored value outside the vocabulary is an error of
@@ -83,6 +84,7 @@ pub struct ReportView {
     pub capture_name: Option<String>,
     pub capture_size: Option<i64>,
     pub revision: i64,
+    pub retracted: bool,
 }
 
 /// A claim's current state with the provenance it rests on.
@@ -96,7 +98,11 @@ pub struct ClaimView {
     pub published: Option<String>,
     /// The report's URL.
     pub url: Option<String>,
+    /// Whose word it is: the origin as written, resolved through the
+    /// sources and actors as they stand when read.
     pub origin: String,
+    /// The origin as written.
+    pub origin_text: String,
     pub kind: Kind,
     pub subject: String,
     pub phrase: Option<String>,
@@ -110,7 +116,10 @@ pub struct ClaimView {
     pub quote: Option<String>,
     pub note: Option<String>,
     pub revision: i64,
+    /// The claim itself is retracted.
     pub retracted: bool,
+    /// Its report is retracted (and so the claim does not count).
+    pub report_retracted: bool,
     pub reason: Option<String>,
     /// Journal seq of the claim's first entry: the recording order.
     pub recorded_seq: i64,
@@ -125,6 +134,9 @@ pub struct DecisionView {
     pub kind: Kind,
     pub subject: String,
     pub value: i64,
+    pub low: i64,
+    /// `None`: the decided range is unbounded above.
+    pub high: Option<i64>,
     pub reason: String,
     pub seq: i64,
 }
@@ -307,6 +319,7 @@ fn report_row(r: &Row) -> rusqlite::Result<ReportView> {
         capture_name: r.get("capture_name")?,
         capture_size: r.get("capture_size")?,
         revision: r.get("revision")?,
+        retracted: r.get("retracted")?,
     })
 }
 
@@ -317,10 +330,31 @@ pub fn report(conn: &Connection, id: &str) -> Result<Option<ReportView>> {
         .optional()?)
 }
 
-pub fn reports(conn: &Connection, source: Option<&str>) -> Result<Vec<ReportView>> {
-    let mut stmt = conn.prepare_cached("SELECT * FROM reports WHERE ?1 IS NULL OR source = ?1 ORDER BY num")?;
-    let rows = stmt.query_map([source], report_row)?.collect::<rusqlite::Result<_>>()?;
-    Ok(rows)
+/// Reports, oldest first: all, one source's, or those carrying a claim
+/// about one event.
+pub fn reports(conn: &Connection, source: Option<&str>, event: Option<&str>) -> Result<Vec<ReportView>> {
+    let rows: Vec<ReportView> = match event {
+        Some(e) => conn
+            .prepare_cached(
+                "SELECT * FROM reports WHERE id IN (SELECT report FROM claims WHERE event = ?1) ORDER BY num",
+            )?
+            .query_map([e], report_row)?
+            .collect::<rusqlite::Result<_>>()?,
+        None => match source {
+            Some(s) => conn
+                .prepare_cached("SELECT * FROM reports WHERE source = ?1 ORDER BY num")?
+                .query_map([s], report_row)?
+                .collect::<rusqlite::Result<_>>()?,
+            None => conn
+                .prepare_cached("SELECT * FROM reports ORDER BY num")?
+                .query_map([], report_row)?
+                .collect::<rusqlite::Result<_>>()?,
+        },
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|r| source.is_none_or(|s| r.source == s))
+        .collect())
 }
 
 pub fn need_report(conn: &Connection, field: &str, id: &str) -> Result<ReportView> {
@@ -343,8 +377,48 @@ pub fn next_num(conn: &Connection, kind: IdKind) -> Result<i64> {
     Ok(conn.prepare_cached(sql)?.query_row([], |r| r.get(0))?)
 }
 
-const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS published, r.url AS url, s.grade AS grade
+const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS published, r.url AS url, s.grade AS grade,
+    r.retracted AS report_retracted
     FROM claims c JOIN reports r ON r.id = c.report JOIN sources s ON s.slug = r.source";
+
+/// Resolves a claim's written origin when it is read: a source (by slug or
+/// name), then an actor (by slug, name or alias), case- and
+/// space-insensitively; else the text itself. So an alias added today
+/// merges voices in every later read, with no claim rewritten.
+pub struct Resolver {
+    source_slugs: HashMap<String, String>,
+    source_names: HashMap<String, String>,
+    actors: HashMap<String, String>,
+}
+
+impl Resolver {
+    /// The sources and actors of `conn` as they stand now.
+    pub fn load(conn: &Connection) -> Result<Resolver> {
+        let pairs = |sql: &str| -> Result<Vec<(String, String)>> {
+            Ok(conn
+                .prepare_cached(sql)?
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+                .collect::<rusqlite::Result<_>>()?)
+        };
+        let folded = |v: Vec<(String, String)>| v.into_iter().map(|(k, s)| (model::fold(&k), s)).collect();
+        Ok(Resolver {
+            source_slugs: folded(pairs("SELECT slug, slug FROM sources")?),
+            source_names: folded(pairs("SELECT name, slug FROM sources")?),
+            actors: pairs("SELECT key, actor FROM actor_aliases")?.into_iter().collect(),
+        })
+    }
+
+    /// The source's or actor's slug that `text` names, or `text` itself.
+    pub fn resolve(&self, text: &str) -> String {
+        let key = model::fold(text);
+        self.source_slugs
+            .get(&key)
+            .or_else(|| self.source_names.get(&key))
+            .or_else(|| self.actors.get(&key))
+            .cloned()
+            .unwrap_or_else(|| text.to_string())
+    }
+}
 
 fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
     Ok(ClaimView {
@@ -356,6 +430,7 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
         published: r.get("published")?,
         url: r.get("url")?,
         origin: r.get("origin")?,
+        origin_text: r.get("origin")?,
         kind: r.get("kind")?,
         subject: r.get("subject")?,
         phrase: r.get("phrase")?,
@@ -370,6 +445,7 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
         note: r.get("note")?,
         revision: r.get("revision")?,
         retracted: r.get("retracted")?,
+        report_retracted: r.get("report_retracted")?,
         reason: r.get("reason")?,
         recorded_seq: r.get("added_seq")?,
         seq: r.get("seq")?,
@@ -377,10 +453,13 @@ fn claim_row(r: &Row) -> rusqlite::Result<ClaimView> {
 }
 
 pub fn claim(conn: &Connection, id: &str) -> Result<Option<ClaimView>> {
-    Ok(conn
+    let found = conn
         .prepare_cached(&format!("{CLAIM_SELECT} WHERE c.id = ?"))?
         .query_row([id], claim_row)
-        .optional()?)
+        .optional()?;
+    let Some(mut c) = found else { return Ok(None) };
+    c.origin = Resolver::load(conn)?.resolve(&c.origin_text);
+    Ok(Some(c))
 }
 
 pub fn need_claim(conn: &Connection, field: &str, id: &str) -> Result<ClaimView> {
@@ -393,12 +472,17 @@ pub fn need_claim(conn: &Connection, field: &str, id: &str) -> Result<ClaimView>
     })
 }
 
-/// What to list.
+/// What to list. `kind`, `origin` (resolved) and `actor` narrow the list;
+/// retracted claims, and claims of retracted reports, are left out unless
+/// `include_retracted`.
 #[derive(Debug, Default, Clone)]
 pub struct ClaimFilter<'a> {
     pub event: Option<&'a str>,
     pub report: Option<&'a str>,
     pub source: Option<&'a str>,
+    pub kind: Option<Kind>,
+    pub origin: Option<&'a str>,
+    pub actor: Option<&'a str>,
     pub include_retracted: bool,
 }
 
@@ -413,6 +497,12 @@ impl ClaimFilter<'_> {
 }
 
 pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimView>> {
+    claims_with(conn, f, &Resolver::load(conn)?)
+}
+
+/// [`claims`] with origins resolved by `resolver`, loaded once by a caller
+/// that lists many groups.
+pub fn claims_with(conn: &Connection, f: &ClaimFilter, resolver: &Resolver) -> Result<Vec<ClaimView>> {
     // One statement per access path, so that each uses its index.
     let (sql, key) = match (f.event, f.report, f.source) {
         (Some(e), _, _) => (format!("{CLAIM_SELECT} WHERE c.event = ?1"), Some(e)),
@@ -423,11 +513,16 @@ pub fn claims(conn: &Connection, f: &ClaimFilter) -> Result<Vec<ClaimView>> {
     let mut stmt = conn.prepare_cached(&format!("{sql} ORDER BY c.num"))?;
     let rows = stmt.query_map([key], claim_row)?;
     let mut out = Vec::new();
+    let origin = f.origin.map(|o| resolver.resolve(o));
     for row in rows {
-        let c = row?;
-        let keep = (f.include_retracted || !c.retracted)
+        let mut c = row?;
+        c.origin = resolver.resolve(&c.origin_text);
+        let keep = (f.include_retracted || !(c.retracted || c.report_retracted))
             && f.report.is_none_or(|r| c.report == r)
-            && f.source.is_none_or(|s| c.source == s);
+            && f.source.is_none_or(|s| c.source == s)
+            && f.kind.is_none_or(|k| c.kind == k)
+            && origin.as_ref().is_none_or(|o| c.origin == *o)
+            && f.actor.is_none_or(|a| c.actor.as_deref() == Some(a));
         if keep {
             out.push(c);
         }
@@ -442,6 +537,8 @@ fn decision_row(r: &Row) -> rusqlite::Result<DecisionView> {
         kind: r.get("kind")?,
         subject: r.get("subject")?,
         value: r.get("value")?,
+        low: r.get("low")?,
+        high: r.get("high")?,
         reason: r.get("reason")?,
         seq: r.get("seq")?,
     })
