@@ -105,6 +105,31 @@ string_enum!(
 );
 
 string_enum!(
+    /// What kind of party or speaker an actor is.
+    ActorKind {
+        Official = "official",
+        State = "state",
+        ArmedGroup = "armed-group",
+        Organisation = "organisation",
+        Person = "person",
+        Other = "other",
+    }
+);
+
+impl ActorKind {
+    fn is_other(&self) -> bool {
+        *self == ActorKind::Other
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the enum is made by a macro
+impl Default for ActorKind {
+    fn default() -> ActorKind {
+        ActorKind::Other
+    }
+}
+
+string_enum!(
     /// How an actor stands to a responsibility claim.
     Stance { Claimed = "claimed", Attributed = "attributed", Denied = "denied" }
 );
@@ -467,6 +492,10 @@ pub struct ActorBody {
     pub name: String,
     pub aliases: Vec<String>,
     pub note: Option<String>,
+    /// `other` unless said: bodies written before actors had kinds are
+    /// `other`, and a body of kind `other` reads as it did then.
+    #[serde(default, skip_serializing_if = "ActorKind::is_other")]
+    pub kind: ActorKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

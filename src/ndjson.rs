@@ -238,6 +238,7 @@ pub fn export(conn: &Db, out: &mut dyn Write) -> Result<u64> {
             Record::Actor(ActorInput {
                 slug: a.slug,
                 name: Some(a.name),
+                kind: (a.kind != crate::model::ActorKind::Other).then(|| a.kind.to_string()),
                 aliases: a.aliases,
                 note: a.note,
                 reason: None,

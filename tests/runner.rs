@@ -6,6 +6,7 @@ mod test_bad_input;
 mod test_core;
 mod test_diff_audit;
 mod test_files;
+mod test_incidents;
 mod test_ingest_export;
 mod test_readme;
 mod test_reconcile;

@@ -5,6 +5,9 @@ use super::*;
 pub struct ActorInput {
     pub slug: String,
     pub name: Option<String>,
+    /// official, state, armed-group, organisation, person or other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     #[serde(default)]
     pub aliases: Vec<String>,
     pub note: Option<String>,
@@ -65,6 +68,12 @@ pub fn add_actor(tx: &mut Tx, i: &ActorInput) -> Result<Entry> {
         name,
         aliases,
         note: model::opt_note("--note", i.note.as_deref())?,
+        kind: i
+            .kind
+            .as_deref()
+            .map(|k| ActorKind::parse("--kind", k))
+            .transpose()?
+            .unwrap_or_default(),
         reason: None,
     };
     tx.append(Op::ActorAdd, &slug, body)
@@ -100,6 +109,10 @@ pub fn amend_actor(tx: &mut Tx, i: &ActorInput, remove: &[String]) -> Result<Ent
         name,
         aliases,
         note: model::opt_note("--note", keep(&i.note, Some(&base.note)).as_deref())?,
+        kind: match &i.kind {
+            Some(k) => ActorKind::parse("--kind", k)?,
+            None => base.kind,
+        },
         reason: None,
     };
     if body == base {

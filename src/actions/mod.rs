@@ -26,8 +26,8 @@ use crate::error::{Error, Result};
 use crate::journal::{Entry, Op};
 use crate::ledger::{Tx, query};
 use crate::model::{
-    self, ActorBody, Capture, ClaimBody, DecisionBody, EntityId, EventBody, Grade, Hedge, IdKind, Kind, ReportBody,
-    RetractBody, SourceBody, SourceKind, Stance,
+    self, ActorBody, ActorKind, Capture, ClaimBody, DecisionBody, EntityId, EventBody, Grade, Hedge, IdKind, Kind,
+    ReportBody, RetractBody, SourceBody, SourceKind, Stance,
 };
 use crate::quantity;
 use serde::de::DeserializeOwned;

@@ -2,6 +2,7 @@ use super::{Ctx, opt, table};
 use tally::actions::{self, ActorInput};
 use tally::error::{Error, Result};
 use tally::ledger::query;
+use tally::model::ActorKind;
 
 /// Actors: parties that claim, are blamed for, or deny acts
 #[derive(Debug, clap::Subcommand)]
@@ -29,6 +30,9 @@ pub struct Fields {
     /// Its usual name
     #[arg(long)]
     name: Option<String>,
+    /// What kind of party or speaker it is [default: other]
+    #[arg(long, value_parser = super::vocab::<ActorKind>())]
+    kind: Option<ActorKind>,
     /// Another name it goes by (repeatable); matched case-insensitively
     #[arg(long = "alias", value_name = "ALIAS")]
     aliases: Vec<String>,
@@ -42,6 +46,7 @@ impl Fields {
         ActorInput {
             slug: self.slug,
             name: self.name,
+            kind: self.kind.map(|k| k.as_str().into()),
             aliases: self.aliases,
             note: self.note,
             reason,

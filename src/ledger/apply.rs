@@ -202,13 +202,13 @@ fn source(conn: &Connection, h: &Header, b: &SourceBody) -> Result<usize> {
 
 fn actor(conn: &Connection, h: &Header, b: &ActorBody) -> Result<usize> {
     let sql = if h.op == Op::ActorAdd {
-        "INSERT INTO actors (slug, name, note, revision, seq) VALUES (?1, ?2, ?3, 1, ?4)"
+        "INSERT INTO actors (slug, name, note, revision, seq, kind) VALUES (?1, ?2, ?3, 1, ?4, ?5)"
     } else {
-        "UPDATE actors SET name = ?2, note = ?3, revision = revision + 1, seq = ?4 WHERE slug = ?1"
+        "UPDATE actors SET name = ?2, note = ?3, revision = revision + 1, seq = ?4, kind = ?5 WHERE slug = ?1"
     };
     let n = conn
         .prepare_cached(sql)?
-        .execute(params![h.entity, b.name, b.note, h.seq])
+        .execute(params![h.entity, b.name, b.note, h.seq, b.kind.as_str()])
         .map_err(sql_err(h))?;
     conn.prepare_cached("DELETE FROM actor_aliases WHERE actor = ?")?
         .execute([h.entity])?;

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::journal::{Entry, Op};
-use crate::model::{self, Grade, Hedge, IdKind, Kind, SourceKind, Stance, Vocabulary};
+use crate::model::{self, ActorKind, Grade, Hedge, IdKind, Kind, SourceKind, Stance, Vocabulary};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
@@ -31,7 +31,7 @@ macro_rules! stored_vocabulary {
         }
     )+};
 }
-stored_vocabulary!(SourceKind, Grade, Kind, Stance, Hedge, Op);
+stored_vocabulary!(SourceKind, ActorKind, Grade, Kind, Stance, Hedge, Op);
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceView {
@@ -48,6 +48,7 @@ pub struct SourceView {
 pub struct ActorView {
     pub slug: String,
     pub name: String,
+    pub kind: ActorKind,
     pub aliases: Vec<String>,
     pub note: Option<String>,
     pub revision: i64,
@@ -225,6 +226,7 @@ fn actor_row(conn: &Connection, r: &Row) -> Result<ActorView> {
         aliases,
         slug,
         name: r.get("name")?,
+        kind: r.get("kind")?,
         note: r.get("note")?,
         revision: r.get("revision")?,
     })
