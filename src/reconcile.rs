@@ -885,4 +885,98 @@ mod tests {
             vec![s("isgs", "contested"), s("jnim", "contested"), s("unknown", "unknown")]
         );
     }
+
+    use proptest::prelude::*;
+
+    /// A random claim: origin, date, bounds, grade, hedge.
+    fn arb_claim() -> impl Strategy<Value = (u8, u8, i64, Option<i64>, u8, bool)> {
+        (
+            0u8..5,
+            1u8..28,
+            0i64..200,
+            prop::option::of(0i64..100),
+            0u8..6,
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        /// Whatever the claims, the policy and the filters: low ≤ best ≤
+        /// high, `clamped` exactly when the policy's point was moved, and
+        /// every counted voice either in the majority or an outlier.
+        #[test]
+        fn best_lies_in_the_range_under_every_policy(
+            raw in prop::collection::vec(arb_claim(), 1..9),
+            policy in 0usize..4,
+            min_grade in prop::option::of(0usize..6),
+            no_alleged in any::<bool>(),
+            decided in prop::option::of((0i64..150, prop::option::of(0i64..100), 0i64..100)),
+        ) {
+            let grades = ["A", "B", "C", "D", "E", "F"];
+            let claims: Vec<ClaimView> = raw
+                .iter()
+                .enumerate()
+                .map(|(i, &(origin, day, low, span, grade, alleged))| {
+                    let mut c = claim(
+                        &format!("c{}", i + 1),
+                        &format!("o{origin}"),
+                        &format!("2017-01-{day:02}"),
+                        i as i64 + 1,
+                        low,
+                        span.map(|s| low + s),
+                        grades[grade as usize],
+                    );
+                    c.point = Some(low);
+                    if alleged {
+                        c.hedge = Hedge::Alleged;
+                    }
+                    c
+                })
+                .collect();
+            let decisions: Vec<DecisionView> = decided
+                .map(|(low, span, pick)| {
+                    let high = span.map(|s| low + s);
+                    DecisionView {
+                        id: "d1".into(),
+                        event: "e".into(),
+                        kind: Kind::Killed,
+                        subject: "total".into(),
+                        value: low + pick.min(span.unwrap_or(pick)),
+                        low,
+                        high,
+                        reason: "r".into(),
+                        seq: 4,
+                    }
+                })
+                .into_iter()
+                .collect();
+            let opts = Options {
+                policy: Policy::ALL[policy],
+                min_grade: min_grade.map(|g| Grade::ALL[g]),
+                no_alleged,
+            };
+            for e in reconcile_event("e", &claims, &decisions, &opts).estimates {
+                if let (Some(low), Some(best)) = (e.low, e.best) {
+                    prop_assert!(low <= best, "{e:?}");
+                    prop_assert!(e.high.is_none_or(|h| best <= h), "{e:?}");
+                } else {
+                    prop_assert_eq!(e.status, Status::NoData);
+                }
+                let counted = e.claims.iter().filter(|c| c.counted).count();
+                prop_assert_eq!(counted, e.origins);
+                if e.status == Status::Conflict {
+                    prop_assert!(!e.outliers.is_empty());
+                    let m = e.majority.as_ref().unwrap();
+                    // The range holds the majority range.
+                    prop_assert!(e.low.unwrap() <= m.low);
+                    let holds = match (e.high, m.high) {
+                        (None, _) => true,
+                        (Some(h), Some(mh)) => h >= mh,
+                        (Some(_), None) => false,
+                    };
+                    prop_assert!(holds, "{:?}", e);
+                }
+            }
+        }
+    }
 }

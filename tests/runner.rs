@@ -11,5 +11,6 @@ mod test_ingest_export;
 mod test_readme;
 mod test_reconcile;
 mod test_reliability;
+mod test_revision2;
 mod test_snapshots;
 mod test_tamper;

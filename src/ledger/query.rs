@@ -630,13 +630,13 @@ pub struct Revision {
 pub fn claim_revisions(conn: &Connection, id: &str) -> Result<Vec<Revision>> {
     let mut out: Vec<Revision> = Vec::new();
     for (n, e) in history(conn, "claim", id)?.into_iter().enumerate() {
-        let (claim, retracted) = if e.op == Op::ClaimRetract {
+        let (claim, retracted) = if matches!(e.op, Op::ClaimRetract | Op::ClaimRestore) {
             let mut last = out
                 .last()
                 .map(|r| r.claim.clone())
                 .ok_or_else(|| Error::Integrity(format!("claim {id}: retraction before add")))?;
             last.reason = e.body.get("reason").and_then(|r| r.as_str()).map(str::to_string);
-            (last, true)
+            (last, e.op == Op::ClaimRetract)
         } else {
             let body = serde_json::from_value(e.body.clone())
                 .map_err(|err| Error::Integrity(format!("claim {id} seq {}: {err}", e.seq)))?;
