@@ -199,14 +199,37 @@ struct Tok {
     clause_end: bool,
 }
 
+/// The words of a sentence. A French elision is its own word: "d'au moins"
+/// is "d'" "au" "moins", "l'armée" is "l'" "armée".
 fn tokens(sentence: &str) -> Vec<Tok> {
     sentence
         .split_whitespace()
+        .flat_map(|raw| {
+            let apostrophe = raw.char_indices().find(|(_, c)| *c == '\'' || *c == '’');
+            match apostrophe {
+                Some((at, c))
+                    if (1..=5).contains(&at)
+                        && raw[..at].chars().all(char::is_alphabetic)
+                        && raw.len() > at + c.len_utf8()
+                        && matches!(
+                            raw[..at].to_lowercase().as_str(),
+                            "d" | "l" | "qu" | "j" | "n" | "s" | "c" | "jusqu" | "lorsqu" | "puisqu"
+                        ) =>
+                {
+                    let cut = at + c.len_utf8();
+                    vec![&raw[..cut], &raw[cut..]]
+                }
+                _ => vec![raw],
+            }
+        })
         .map(|raw| {
             let clause_end = raw.ends_with([',', ';', ':']) || raw.ends_with("),");
+            // An elided word keeps its apostrophe ("d'", "jusqu'").
             let word = raw
+                .replace('’', "'")
                 .trim_matches(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'' && c != '+')
-                .trim_matches(['-', '\''])
+                .trim_start_matches(['-', '\''])
+                .trim_end_matches('-')
                 .to_lowercase();
             Tok {
                 raw: raw
@@ -306,6 +329,16 @@ const NOUNS: &[&str] = &[
 
 /// People nouns that let "a"/"an"/"one" stand for the number one.
 const SINGULAR_PEOPLE: &[&str] = &[
+    "personne",
+    "enfant",
+    "soldat",
+    "militaire",
+    "civil",
+    "femme",
+    "homme",
+    "policier",
+    "gendarme",
+    "teacher",
     "soldier",
     "civilian",
     "peacekeeper",
@@ -321,6 +354,18 @@ const SINGULAR_PEOPLE: &[&str] = &[
     "villager",
 ];
 
+/// Whether a sentence reads as French: its function words say so.
+fn is_french(toks: &[Tok]) -> bool {
+    const FR: &[&str] = &[
+        "le", "la", "les", "des", "du", "et", "ont", "été", "selon", "dont", "une", "d'", "l'", "sont", "dans", "par",
+    ];
+    const EN: &[&str] = &[
+        "the", "of", "and", "were", "was", "said", "have", "has", "in", "by", "a", "at",
+    ];
+    let count = |list: &[&str]| toks.iter().filter(|t| list.contains(&t.word.as_str())).count();
+    count(FR) > count(EN)
+}
+
 fn fix_typo(word: &str) -> String {
     let word = word.trim_end_matches('.');
     let lower = word.to_lowercase();
@@ -335,9 +380,58 @@ fn fix_typo(word: &str) -> String {
 
 /// (kind, participle for `count` subjects) of a casualty word.
 fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
+    // "taken to hospital", "admitted to hospital", "hospitalisés".
+    if matches!(word, "hospital" | "hôpital" | "hospitalisés" | "hospitalisées") {
+        return Some(("wounded", None));
+    }
+    // "avaient perdu la vie".
+    if word == "perdu" {
+        return Some(("killed", None));
+    }
     const TRIGGERS: &[(&str, &str, Option<&str>)] = &[
         ("killed", "killed", None),
         ("dead", "killed", None),
+        ("bodies", "killed", None),
+        ("corpses", "killed", None),
+        ("lives", "killed", None),
+        ("fatalities", "killed", None),
+        ("tués", "killed", None),
+        ("tuées", "killed", None),
+        ("tué", "killed", None),
+        ("tuée", "killed", None),
+        ("morts", "killed", None),
+        ("mort", "killed", None),
+        ("mortes", "killed", None),
+        ("décès", "killed", None),
+        ("décédés", "killed", None),
+        ("corps", "killed", None),
+        ("neutralisés", "killed", None),
+        ("abattus", "killed", None),
+        ("massacrés", "killed", None),
+        ("exécutés", "killed", None),
+        ("péri", "killed", None),
+        ("blessés", "wounded", None),
+        ("blessées", "wounded", None),
+        ("blessé", "wounded", None),
+        ("blessée", "wounded", None),
+        ("hospitalised", "wounded", None),
+        ("hospitalized", "wounded", None),
+        ("enlevés", "abducted", None),
+        ("enlevées", "abducted", None),
+        ("kidnappés", "abducted", None),
+        ("kidnappées", "abducted", None),
+        ("otages", "abducted", None),
+        ("disparus", "missing", None),
+        ("disparues", "missing", None),
+        ("arrêtés", "arrested", None),
+        ("arrêtées", "arrested", None),
+        ("interpellés", "arrested", None),
+        ("interpellées", "arrested", None),
+        ("déplacés", "displaced", None),
+        ("déplacées", "displaced", None),
+        ("homeless", "displaced", None),
+        ("victims", "killed", None),
+        ("rescued", "count", Some("rescued")),
         ("died", "killed", None),
         ("deaths", "killed", None),
         ("slain", "killed", None),
@@ -382,6 +476,11 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         "seize" | "seized" | "seizing" => Some(("count", Some("seized"))),
         "destroyed" | "destroying" => Some(("count", Some("destroyed"))),
         "taking" | "took" => Some(("abducted", None)),
+        // French: "affirme avoir tué 30", "la perte de 71 soldats".
+        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" => Some(("killed", None)),
+        "blessé" | "blessant" => Some(("wounded", None)),
+        "enlevé" | "enlevant" | "kidnappé" => Some(("abducted", None)),
+        "arrêté" | "interpellé" | "arrêtant" => Some(("arrested", None)),
         _ => None,
     }
 }
@@ -414,6 +513,56 @@ const AUX: &[&str] = &[
     "were",
     "remain",
     "remained",
+    "from",
+    "by",
+    "on",
+    "at",
+    "after",
+    "during",
+    // French: auxiliaries, adverbs and prepositions end a subject too.
+    "ont",
+    "été",
+    "a",
+    "avait",
+    "avaient",
+    "sont",
+    "est",
+    "était",
+    "étaient",
+    "auraient",
+    "aurait",
+    "seraient",
+    "serait",
+    "se",
+    "s'",
+    "y",
+    "également",
+    "aussi",
+    "finalement",
+    "notamment",
+    "d'abord",
+    "ensuite",
+    "légèrement",
+    "grièvement",
+    "gravement",
+    "dont",
+    "qui",
+    "lors",
+    "pendant",
+    "par",
+    "parmi",
+    "selon",
+    "dans",
+    "sur",
+    "au",
+    "aux",
+    "à",
+    "en",
+    "après",
+    "avant",
+    "portés",
+    "retrouvés",
+    "et",
 ];
 
 /// Is token `i` a number that is part of a date, a year or a clock time?
@@ -591,14 +740,96 @@ fn acronyms(toks: &[Tok]) -> Vec<String> {
         .collect()
 }
 
+/// Words that introduce a part of the count before them: "50, including
+/// five children", "274 morts, dont 21 enfants".
+const PART: &[&str] = &["including", "dont", "among", "notamment", "incluant", "parmi"];
+
+/// Whether the words before `i` put a toll: "the death toll rose to 57",
+/// "put the number of dead at about 30", "le bilan s'élève à 30".
+fn toll_before(toks: &[Tok], i: usize) -> bool {
+    let from = i.saturating_sub(8);
+    toks[from..i]
+        .iter()
+        .any(|t| matches!(t.word.as_str(), "toll" | "bilan" | "dead" | "fatalities"))
+        && !toks[from..i].iter().any(|t| t.clause_end && t.word.ends_with(';'))
+}
+
 fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claims: &mut Vec<Proposed>) {
     let mut i = 0;
+    // The kind of the last count in this sentence, and whether a part of
+    // it ("including …") is being listed.
+    let mut last_kind: Option<&'static str> = None;
+    let mut listing = false;
+    // The subject and end of the last count, for "16 militaires tués et
+    // 18 blessés" (the wounded are soldiers too).
+    let mut last_subject: Option<(String, usize)> = None;
     while i < toks.len() {
         let Some((end, phrase, low, high)) = quantity_at(toks, i) else {
+            if PART.contains(&toks[i].word.as_str()) {
+                listing = last_kind.is_some();
+            }
             i += 1;
             continue;
         };
-        if let Some((kind, subject)) = find_trigger(toks, i, end) {
+        let prev = i.checked_sub(1).map(|p| toks[p].word.as_str());
+        let part_of =
+            last_kind.filter(|_| listing && matches!(prev, Some(w) if PART.contains(&w) || matches!(w, "and" | "et")));
+        let found = find_trigger(toks, i, end)
+            .or_else(|| {
+                // "including five children": the same kind, the noun after.
+                part_of.map(|kind| {
+                    let mut k = end;
+                    if toks.get(k).is_some_and(|t| t.word == "of") && toks.get(k + 1).is_some_and(|t| t.word == "them")
+                    {
+                        k += 2;
+                    }
+                    let subject: Vec<String> = toks[k..(k + 3).min(toks.len())]
+                        .iter()
+                        .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
+                        .enumerate()
+                        .take_while(|(n, _)| *n == 0 || !toks[k + n - 1].clause_end)
+                        .map(|(_, t)| t.raw.trim_end_matches(['.', ',']).to_string())
+                        .collect();
+                    (
+                        kind,
+                        if subject.is_empty() {
+                            "total".into()
+                        } else {
+                            subject.join(" ")
+                        },
+                    )
+                })
+            })
+            .or_else(|| toll_before(toks, i).then(|| ("killed", "total".to_string())));
+        listing = listing && part_of.is_some();
+        if PART
+            .iter()
+            .any(|p| toks[end..(end + 1).min(toks.len())].iter().any(|t| t.word == *p))
+        {
+            listing = true;
+        }
+        let found = found.map(|(kind, subject)| {
+            let elided = matches!(subject.as_str(), "total" | "others" | "autres");
+            match &last_subject {
+                Some((s, at))
+                    if elided
+                        && i >= *at
+                        && i - at <= 3
+                        && toks[*at..i]
+                            .iter()
+                            .any(|t| matches!(t.word.as_str(), "et" | "and" | ";"))
+                        || (elided && subject != "total" && last_subject.is_some()) =>
+                {
+                    (kind, s.clone())
+                }
+                _ => (kind, subject),
+            }
+        });
+        if let Some((kind, subject)) = found {
+            last_kind = Some(kind);
+            if subject != "total" {
+                last_subject = Some((subject.clone(), end));
+            }
             let duplicate = claims
                 .iter()
                 .any(|c| c.kind == kind && c.phrase.as_deref() == Some(&phrase) && c.subject == subject);
@@ -618,6 +849,10 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
                 });
             }
         }
+        if toks[i..end].iter().chain(toks.get(end)).any(|t| t.clause_end) && !listing {
+            // A count ends its clause; what follows may list its parts.
+            listing = toks.get(end).is_some_and(|t| PART.contains(&t.word.as_str()));
+        }
         i = end;
     }
 }
@@ -630,7 +865,8 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
 /// ("killed a Liberian soldier") is the number one.
 fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64>)> {
     let w = toks[i].word.as_str();
-    if matches!(w, "a" | "an" | "one")
+    let article = matches!(w, "a" | "an" | "one" | "un" | "une");
+    if article
         && toks
             .iter()
             .skip(i + 1)
@@ -645,6 +881,10 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
         .map_or(toks.len(), |k| i + k + 1);
     let words: Vec<&str> = toks[i..clause].iter().map(|t| t.word.as_str()).collect();
     let (n, q) = quantity::longest(&words)?;
+    // "une source", "a rocket": an article alone counts only people.
+    if n == 1 && article {
+        return None;
+    }
     let numeric = (i..i + n).any(|k| {
         let w = toks[k].word.as_str();
         (is_number_word(w) && w != "and" && !date_like(toks, k)) || quantity::VAGUE.iter().any(|(v, _)| *v == w)
@@ -666,13 +906,22 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
 /// clause ("seven soldiers were killed"), or a verb just before it
 /// ("killed a Liberian soldier"). Returns (kind, subject).
 fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str, String)> {
+    let french = is_french(toks);
     let subject_words = |from: usize, to: usize| -> String {
         let mut words = Vec::new();
         for t in &toks[from..to] {
+            // "une vingtaine d'enfants", "dozens of people": the noun after.
+            if words.is_empty() && matches!(t.word.as_str(), "de" | "d'" | "des" | "of") {
+                continue;
+            }
             if AUX.contains(&t.word.as_str()) || quantity::number(&t.word).is_some() && !words.is_empty() {
                 break;
             }
-            words.push(fix_typo(&t.raw));
+            words.push(if french {
+                t.raw.trim_end_matches('.').to_string()
+            } else {
+                fix_typo(&t.raw)
+            });
             if t.clause_end {
                 break;
             }
@@ -699,8 +948,16 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
             None => (kind, subject),
         }
     };
-    // Backward: a verb just before the number.
-    if let Some(b) = start.checked_sub(1)
+    // Backward: a verb just before the number ("killed 12", "la perte de
+    // 71 soldats").
+    let before = start.checked_sub(1).and_then(|b| {
+        if matches!(toks[b].word.as_str(), "de" | "d'" | "of") {
+            b.checked_sub(1)
+        } else {
+            Some(b)
+        }
+    });
+    if let Some(b) = before
         && let Some((kind, participle)) = verb_before(&toks[b].word)
     {
         let to = (end + 4).min(toks.len());
@@ -726,7 +983,21 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         k = toks.len();
     }
     while k < toks.len() && k < end + 10 {
-        if let Some((kind, participle)) = trigger(&toks[k].word) {
+        // "had been taken": abducted, unless taken to hospital.
+        // Cattle, vehicles or weapons taken are no abduction.
+        let things = toks[end..k].iter().any(|t| {
+            matches!(
+                t.word.as_str(),
+                "cattle" | "livestock" | "goats" | "sheep" | "camels" | "animals" | "head" | "vehicles" | "weapons"
+            )
+        });
+        let taken = (toks[k].word == "taken" && !things).then(|| {
+            let to_hospital = toks[k + 1..(k + 4).min(toks.len())]
+                .iter()
+                .any(|t| t.word == "hospital");
+            (if to_hospital { "wounded" } else { "abducted" }, None)
+        });
+        if let Some((kind, participle)) = taken.or_else(|| trigger(&toks[k].word)) {
             // "hostages" is itself the subject.
             let subject = if kind == "abducted" && toks[k].word.starts_with("hostage") && k == end {
                 "hostages".into()

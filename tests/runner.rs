@@ -3,6 +3,7 @@
 mod common;
 mod test_attacks;
 mod test_bad_input;
+mod test_bulletins;
 mod test_core;
 mod test_diff_audit;
 mod test_files;
