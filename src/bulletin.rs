@@ -75,6 +75,12 @@ const MONTHS: [&str; 12] = [
 /// Reads a bulletin. `year` dates "May 9"; without it, the year the text
 /// mentions most is used.
 pub fn parse(text: &str, year: Option<i32>) -> Vec<Item> {
+    parse_with(text, year, &[])
+}
+
+/// [`parse`], finding responsibility also for the actors named in
+/// `known` (their names and aliases, as the ledger holds them).
+pub fn parse_with(text: &str, year: Option<i32>, known: &[String]) -> Vec<Item> {
     let year = year.or_else(|| likely_year(text));
     let blocks: Vec<String> = text
         .replace("\r\n", "\n")
@@ -91,7 +97,7 @@ pub fn parse(text: &str, year: Option<i32>) -> Vec<Item> {
                     Some(h) => (h, body.to_string()),
                     None => (first_sentence(body), body.to_string()),
                 };
-                items.push(item(title, body, sources, year));
+                items.push(item(title, body, sources, year, known));
             }
             None => heading = Some(strip_number(&block)),
         }
@@ -150,12 +156,45 @@ fn likely_year(text: &str) -> Option<i32> {
     counts.into_iter().max_by_key(|(y, n)| (*n, *y)).map(|(y, _)| y)
 }
 
+/// French month names, which are written in lower case.
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 fn month_of(w: &str) -> Option<u32> {
-    let w = w.trim_end_matches('.').to_lowercase();
+    let w = w.trim_end_matches(['.', ',', ';']).to_lowercase();
     MONTHS
         .iter()
         .position(|m| *m == w || (w.len() >= 3 && m.starts_with(&w) && w != "may" && w.len() == 3))
+        .or_else(|| MOIS.iter().position(|m| *m == w))
         .map(|i| i as u32 + 1)
+}
+
+/// A day of the month as written: "9", "1er".
+fn day_of(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches(['.', ',', ';']);
+    let w = w.strip_suffix("er").unwrap_or(w);
+    w.parse::<u32>().ok().filter(|d| (1..=31).contains(d))
+}
+
+/// A four-digit year from 1900 to 2100.
+fn year_of(w: &str) -> Option<i32> {
+    let w = w.trim_end_matches(['.', ',', ';', ')']);
+    (w.len() == 4)
+        .then(|| w.parse::<i32>().ok())
+        .flatten()
+        .filter(|y| (1900..=2100).contains(y))
 }
 
 fn iso(year: Option<i32>, month: u32, day: u32) -> Option<String> {
@@ -168,9 +207,12 @@ fn parse_sources(inner: &str, year: Option<i32>) -> Vec<SourceRef> {
         // "Outlet, May 9" — a name and a date.
         if let Some((name, date)) = part.rsplit_once(',') {
             let words: Vec<&str> = date.split_whitespace().collect();
-            if let [m, d] = words.as_slice()
-                && let (Some(month), Ok(day)) = (month_of(m), d.parse::<u32>())
-            {
+            let parsed = match words.as_slice() {
+                [m, d] | [m, d, _] if month_of(m).is_some() => month_of(m).zip(day_of(d)),
+                [d, m] | [d, m, _] => month_of(m).zip(day_of(d)),
+                _ => None,
+            };
+            if let Some((month, day)) = parsed {
                 out.push(SourceRef {
                     name: name.trim().to_string(),
                     date: Some(date.trim().to_string()),
@@ -593,7 +635,7 @@ fn is_number_word(w: &str) -> bool {
         || w.split('-').all(|p| quantity::number(p).is_some())
 }
 
-fn item(title: String, body: String, sources_text: &str, year: Option<i32>) -> Item {
+fn item(title: String, body: String, sources_text: &str, year: Option<i32>, known: &[String]) -> Item {
     let sources = parse_sources(sources_text, year);
     let mut claims: Vec<Proposed> = Vec::new();
     let mut last_actor: Option<String> = None;
@@ -607,6 +649,7 @@ fn item(title: String, body: String, sources_text: &str, year: Option<i32>) -> I
         }
         counts(&toks, &sentence, hedge, origin.as_deref(), &mut claims);
         responsibility(&toks, &lower, &sentence, hedge, &mut last_actor, &mut claims);
+        known_responsibility(&lower, &sentence, hedge, origin.as_deref(), known, &mut claims);
     }
     let date = first_date(&body, year);
     Item {
@@ -648,7 +691,121 @@ fn hedge_of(lower: &str) -> &'static str {
 }
 
 /// "authorities said", "according to local officials".
+/// Words that end a speaker's name when reading back from "said".
+const NOT_SPEAKER: &[&str] = &[
+    "the", "a", "an", "and", "but", "which", "that", "as", "who", "when", "while", "its", "their", "his", "her", "in",
+    "on", "at", "of", "by", "for", "with", "to", "from", "after", "before", "were", "was", "had", "have", "has", "it",
+    "they", "he", "she", "we", "there", "le", "la", "les", "l'", "et", "qui", "que", "dont",
+];
+
+/// Adverbs between a speaker and "said": "Kyrylenko later said".
+const BETWEEN: &[&str] = &[
+    "later",
+    "also",
+    "first",
+    "then",
+    "earlier",
+    "had",
+    "has",
+    "have",
+    "initially",
+    "subsequently",
+];
+
+/// The speaker a sentence names as its source, as written: "<someone>
+/// said", "according to <someone>", "<title> <Name> said", "selon
+/// <quelqu'un>", "a déclaré <quelqu'un>".
+fn speaker(toks: &[Tok]) -> Option<String> {
+    const SAY: &[&str] = &[
+        "said",
+        "says",
+        "say",
+        "told",
+        "announced",
+        "stated",
+        "confirmed",
+        "declared",
+        "reported",
+    ];
+    const DIT: &[&str] = &[
+        "annoncé",
+        "déclaré",
+        "indiqué",
+        "affirmé",
+        "précisé",
+        "rapporté",
+        "confirmé",
+        "assuré",
+    ];
+    let clean = |ws: &[&Tok]| -> Option<String> {
+        let mut words: Vec<String> = ws
+            .iter()
+            .map(|t| t.raw.trim_end_matches(['.', ',', ';', ':']).to_string())
+            .collect();
+        while words
+            .first()
+            .is_some_and(|w| matches!(w.to_lowercase().as_str(), "the" | "le" | "la" | "les" | "l'"))
+        {
+            words.remove(0);
+        }
+        (!words.is_empty()).then(|| words.join(" "))
+    };
+    for (i, t) in toks.iter().enumerate() {
+        // "<someone> said", reading back to the start of the name.
+        if SAY.contains(&t.word.as_str())
+            || (DIT.contains(&t.word.as_str()) && i > 0 && matches!(toks[i - 1].word.as_str(), "a" | "ont"))
+        {
+            let mut end = if DIT.contains(&t.word.as_str()) { i - 1 } else { i };
+            while end > 0 && BETWEEN.contains(&toks[end - 1].word.as_str()) {
+                end -= 1;
+            }
+            let mut start = end;
+            while start > 0 && end - start < 6 {
+                let p = &toks[start - 1];
+                if p.clause_end
+                    || NOT_SPEAKER.contains(&p.word.as_str())
+                    || !p.word.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
+                {
+                    break;
+                }
+                start -= 1;
+            }
+            if start < end
+                && let Some(who) = clean(&toks[start..end].iter().collect::<Vec<_>>())
+            {
+                return Some(who);
+            }
+            // "…, a annoncé le ministre de la Santé, Firass Abiad".
+            if DIT.contains(&t.word.as_str()) {
+                let after: Vec<&Tok> = toks[i + 1..].iter().take(8).collect();
+                let stop = after
+                    .iter()
+                    .position(|t| t.raw.ends_with('.') || t.word == "qui")
+                    .map_or(after.len(), |p| p + 1);
+                if let Some(who) = clean(&after[..stop]) {
+                    return Some(who);
+                }
+            }
+        }
+        // "selon le gouverneur".
+        if t.word == "selon" {
+            let after: Vec<&Tok> = toks[i + 1..].iter().take(7).collect();
+            let stop = after
+                .iter()
+                .position(|t| t.clause_end || t.raw.ends_with('.'))
+                .map_or(after.len(), |p| p + 1);
+            if let Some(who) = clean(&after[..stop]) {
+                return Some(who);
+            }
+        }
+    }
+    None
+}
+
 fn origin_of(toks: &[Tok]) -> Option<String> {
+    if let Some(who) = speaker(toks) {
+        return Some(who);
+    }
     const WHO: &[&str] = &[
         "authorities",
         "officials",
@@ -1017,6 +1174,91 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     None
 }
 
+/// Responsibility for an actor the ledger knows, by any of its names: who
+/// claimed, was blamed for or denied the act, in English or French.
+fn known_responsibility(
+    lower: &str,
+    sentence: &str,
+    hedge: &str,
+    origin: Option<&str>,
+    known: &[String],
+    claims: &mut Vec<Proposed>,
+) {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let sentence_words = words(lower);
+    for name in known {
+        let name_words = words(name);
+        if name_words.is_empty() || name_words.len() > sentence_words.len() {
+            continue;
+        }
+        let Some(at) = sentence_words
+            .windows(name_words.len())
+            .position(|w| w == name_words.as_slice())
+        else {
+            continue;
+        };
+        let after = &sentence_words[at + name_words.len()..];
+        let before = &sentence_words[..at];
+        let near = |list: &[&str], ws: &[String]| ws.iter().take(4).any(|w| list.iter().any(|l| w.starts_with(l)));
+        let near_before = |list: &[&str]| {
+            before
+                .iter()
+                .rev()
+                .take(4)
+                .any(|w| list.iter().any(|l| w.starts_with(l)))
+        };
+        let stance = if near(
+            &["denied", "denies", "démenti", "dément", "nié", "nie", "rejected"],
+            after,
+        ) {
+            "denied"
+        } else if near(&["claimed", "claims", "revendiqu", "said it carried"], after)
+            || near_before(&["claimed by", "revendiqué par"])
+            || (near_before(&["par"]) && near_before(&["revendiqu"]))
+        {
+            "claimed"
+        } else if near_before(&["blamed", "blame", "accus", "attributed", "attribu", "imput"])
+            || near(&["was behind", "were behind", "responsible"], after)
+            || near_before(&["blamed on", "attributed to"])
+        {
+            "attributed"
+        } else {
+            continue;
+        };
+        let actor = name.clone();
+        let duplicate = claims.iter().any(|c| {
+            c.kind == "responsibility"
+                && c.actor.as_deref().is_some_and(|a| a.eq_ignore_ascii_case(&actor))
+                && c.stance.as_deref() == Some(stance)
+        });
+        if duplicate {
+            continue;
+        }
+        claims.push(Proposed {
+            kind: "responsibility".into(),
+            subject: "total".into(),
+            phrase: None,
+            low: None,
+            high: None,
+            actor: Some(actor.clone()),
+            actor_desc: None,
+            stance: Some(stance.into()),
+            hedge: hedge.to_string(),
+            origin: if stance == "attributed" {
+                origin.map(str::to_string)
+            } else {
+                Some(actor)
+            },
+            quote: sentence.trim().to_string(),
+        });
+    }
+}
+
 fn responsibility(
     toks: &[Tok],
     lower: &str,
@@ -1172,12 +1414,21 @@ fn first_date(text: &str, year: Option<i32>) -> Option<(String, String)> {
     let toks = tokens(text);
     for (i, t) in toks.iter().enumerate() {
         let Some(month) = month_of(&t.raw) else { continue };
-        if !t.raw.chars().next().is_some_and(char::is_uppercase) {
+        // English months are capitalised ("may" and "march" are words too).
+        let french = MOIS.contains(&t.word.trim_end_matches(['.', ','])) && t.word != "mars";
+        if !french && !t.raw.chars().next().is_some_and(char::is_uppercase) {
             continue;
         }
-        let Some(day) = toks.get(i + 1).and_then(|d| d.word.parse::<u32>().ok()) else {
-            continue;
+        // "May 9", "9 May", "le 1er octobre".
+        let next = toks.get(i + 1).and_then(|d| day_of(&d.raw));
+        let prev = i.checked_sub(1).and_then(|p| day_of(&toks[p].raw));
+        let (day, after) = match (next, prev) {
+            (Some(d), _) if !french => (d, i + 2),
+            (_, Some(d)) => (d, i + 1),
+            (Some(d), None) => (d, i + 2),
+            (None, None) => continue,
         };
+        let year = toks.get(after).and_then(|y| year_of(&y.raw)).or(year);
         let first = iso(year, month, day)?;
         let last = match (toks.get(i + 2), toks.get(i + 3)) {
             (Some(a), Some(d)) if a.word == "and" || a.word == "to" => d

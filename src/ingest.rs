@@ -51,12 +51,42 @@ fn free_slug(base: &str, taken: impl Fn(&str) -> Result<bool>) -> Result<String>
 /// Records `items`: an event per item (or every claim on `event`), a report
 /// per item and source carrying the item's claims, and the sources and
 /// actors not yet in the ledger (sources ungraded).
+/// The date range of each item: its own, or its sources' earliest; an
+/// item with neither, and no `event` to attach it to, is bad input. The
+/// same check runs with and without `--dry-run`, so both accept and refuse
+/// the same bulletins.
+pub fn dates(items: &[Item], event: Option<&str>) -> Result<Vec<Option<(String, String)>>> {
+    items
+        .iter()
+        .enumerate()
+        .map(|(n, item)| {
+            let date = item.date.clone().or_else(|| {
+                item.sources
+                    .iter()
+                    .filter_map(|s| s.published.clone())
+                    .min()
+                    .map(|d| (d.clone(), d))
+            });
+            match (date, event) {
+                (Some(d), _) => Ok(Some(d)),
+                (None, Some(_)) => Ok(None),
+                (None, None) => Err(Error::Invalid(format!(
+                    "item {} ({}): no date found in the text or its sources: give --year, or --event",
+                    n + 1,
+                    model::shorten(&item.title)
+                ))),
+            }
+        })
+        .collect()
+}
+
 pub fn record(tx: &mut Tx, items: &[Item], event: Option<&str>, at: &str) -> Result<Written> {
+    let dates = dates(items, event)?;
     let mut w = Written::default();
     if let Some(e) = event {
         query::need_event(tx.conn(), "--event", e)?;
     }
-    for (n, item) in items.iter().enumerate() {
+    for ((n, item), date) in items.iter().enumerate().zip(dates) {
         let at_item = |e: Error| match e {
             Error::Invalid(m) => Error::Invalid(format!("item {} ({}): {m}", n + 1, model::shorten(&item.title))),
             e => e,
@@ -65,21 +95,7 @@ pub fn record(tx: &mut Tx, items: &[Item], event: Option<&str>, at: &str) -> Res
         let event_slug = match event {
             Some(e) => e.to_string(),
             None => {
-                let (start, end) = item
-                    .date
-                    .clone()
-                    .or_else(|| {
-                        item.sources
-                            .iter()
-                            .filter_map(|s| s.published.clone())
-                            .min()
-                            .map(|d| (d.clone(), d))
-                    })
-                    .ok_or_else(|| {
-                        at_item(Error::Invalid(
-                            "no date found in the text or its sources: give --year, or --event".into(),
-                        ))
-                    })?;
+                let (start, end) = date.ok_or_else(|| at_item(Error::Invalid("no date".into())))?;
                 let base = format!("{}-{}", slugify(&item.title), start);
                 let slug = free_slug(&base, |s| Ok(query::event(tx.conn(), s)?.is_some()))?;
                 let date = if start == end { start } else { format!("{start}..{end}") };
@@ -137,7 +153,10 @@ pub fn record(tx: &mut Tx, items: &[Item], event: Option<&str>, at: &str) -> Res
                 ..Default::default()
             });
         }
-        // One report per source, each carrying the item's claims.
+        // One report per source, each carrying the item's claims. A claim
+        // that names no speaker is the first outlet's word in every copy:
+        // outlets that carried one item are one voice for it, not one each.
+        let mut first_outlet: Option<String> = None;
         for s in &item.sources {
             let known = match query::source_named(tx.conn(), &s.name)? {
                 Some(slug) => Some(slug),
@@ -160,12 +179,20 @@ pub fn record(tx: &mut Tx, items: &[Item], event: Option<&str>, at: &str) -> Res
                     slug
                 }
             };
+            let speaker = first_outlet.get_or_insert_with(|| source.clone()).clone();
+            let claims: Vec<ClaimInput> = claims
+                .iter()
+                .map(|c| ClaimInput {
+                    origin: c.origin.clone().or_else(|| Some(speaker.clone())),
+                    ..c.clone()
+                })
+                .collect();
             let report = ReportInput {
                 source: Some(source),
                 published: s.published.clone(),
                 title: Some(item.title.chars().take(model::MAX_NAME).collect()),
                 text: Some(item.text.clone()),
-                claims: claims.clone(),
+                claims,
                 ..Default::default()
             };
             let added = actions::add_report(tx, &report, Some(&event_slug), at).map_err(at_item)?;

@@ -41,13 +41,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         return Err(Error::invalid("--year", y, "expected a year from 1900 to 2100"));
     }
     let text = read_text_file("bulletin", &args.file)?;
-    let items = bulletin::parse(&text, args.year);
+    // Actors the ledger knows, by name and alias, so that responsibility
+    // is found for any of them ("Russia claimed", "blamed on Russian
+    // forces"), not only for acronyms.
+    let known: Vec<String> = match ctx.open() {
+        Ok(ledger) => tally::ledger::query::actors(ledger.conn())?
+            .into_iter()
+            .flat_map(|a| std::iter::once(a.name).chain(a.aliases))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let items = bulletin::parse_with(&text, args.year, &known);
     if items.is_empty() {
         return Err(Error::Invalid(format!(
             "found no items in '{}': each item must end with its sources in parentheses, such as (AP) or (Outlet, May 9)",
             args.file.display()
         )));
     }
+    // A date it cannot place is an error with --dry-run too.
+    ingest::dates(&items, args.event.as_deref())?;
     if args.dry_run {
         let shown = Proposals { items: &items };
         return ctx.emit(&shown, |out| print(out, &items));
