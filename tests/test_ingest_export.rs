@@ -275,3 +275,99 @@ fn import_reads_standard_input_and_the_example_file() {
     assert!(out.status.success());
     assert_eq!(env.json(&["reconcile"]), other.json(&["reconcile"]));
 }
+
+/// Ingest revision 2 on real prose: speakers as origins, responsibility
+/// for any actor the ledger knows, one voice per unattributed item,
+/// headings as titles, French, and the same acceptance with --dry-run.
+#[test]
+fn ingest_revision_2_on_real_prose() {
+    let env = TestEnv::init();
+    env.ok(&[
+        "actor",
+        "add",
+        "russia",
+        "--name",
+        "Russian armed forces",
+        "--alias",
+        "Russia",
+        "--alias",
+        "Russian forces",
+    ]);
+    env.ok(&[
+        "actor",
+        "add",
+        "uz",
+        "--name",
+        "Ukrainian Railways",
+        "--alias",
+        "the state railway company",
+    ]);
+    let text = "Strike on a railway station
+A missile hit the station in Kramatorsk on 8 April 2022. The state railway company said 30 people were killed. Donetsk governor Pavlo Kyrylenko later said the death toll had risen to 50, including five children. Ukrainian officials blamed Russian forces. Russia denied carrying out the strike. (Interfax-Ukraine, April 8; Babel, April 8)
+
+Attaque contre un poste de l'armée
+Des hommes armés ont attaqué le poste le 6 juin 2021. Au moins sept soldats ont été tués et une vingtaine de civils blessés, selon le gouverneur de la région. (RFI, 6 juin; Le Monde, 7 juin)
+";
+    let file = env.file("bulletin.txt", text.as_bytes());
+    let v = env.json(&["ingest", &file, "--dry-run"]);
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(
+        items[0]["title"], "Strike on a railway station",
+        "a heading followed at once by its paragraph"
+    );
+    let c = claims(&v, 0);
+    let killed = find(&c, "killed", "30");
+    assert_eq!(killed["origin"], "state railway company");
+    let toll = find(&c, "killed", "50");
+    assert_eq!(toll["origin"], "Donetsk governor Pavlo Kyrylenko");
+    assert_eq!(find(&c, "killed", "five")["subject"], "children");
+    let stance = |actor: &str| {
+        c.iter()
+            .find(|x| {
+                x["kind"] == "responsibility" && x["actor"].as_str().is_some_and(|a| a.eq_ignore_ascii_case(actor))
+            })
+            .map(|x| x["stance"].as_str().unwrap().to_string())
+    };
+    assert_eq!(stance("Russian forces").as_deref(), Some("attributed"));
+    assert_eq!(stance("Russia").as_deref(), Some("denied"));
+    let c = claims(&v, 1);
+    let fr = find(&c, "killed", "Au moins sept");
+    assert_eq!(
+        (fr["low"].as_i64(), fr["high"].is_null(), fr["subject"].as_str()),
+        (Some(7), true, Some("soldats"))
+    );
+    assert_eq!(fr["origin"], "gouverneur de la région");
+    assert_eq!(find(&c, "wounded", "une vingtaine")["low"], 18);
+    assert_eq!(items[1]["sources"][0]["date"], "6 juin");
+
+    // Recorded: the railway's claim resolves to the actor; the governor's
+    // French claim has no ledger match and stays its own voice.
+    env.ok(&["ingest", &file]);
+    let claims = env.json(&["claim", "list", "--kind", "killed"]);
+    let c30 = claims.as_array().unwrap().iter().find(|c| c["phrase"] == "30").unwrap();
+    assert_eq!(c30["origin"], "uz");
+
+    // One voice per item when no speaker is named: both outlets' copies
+    // carry the first outlet's word.
+    let env = TestEnv::init();
+    let file = env.file(
+        "plain.txt",
+        b"Ambush near Menaka\n\nFour soldiers were killed in an ambush near Menaka on 2 June 2022. (AFP, June 2; Reuters, June 3)\n",
+    );
+    env.ok(&["ingest", &file]);
+    let rec = env.json(&["reconcile"]);
+    let e = &rec[0]["estimates"][0];
+    assert_eq!(
+        (e["origins"].as_i64(), e["status"].as_str()),
+        (Some(1), Some("single-source")),
+        "{e}"
+    );
+
+    // A date it cannot place: refused with and without --dry-run.
+    let env = TestEnv::init();
+    let file = env.file("undated.txt", b"Raid\n\nGunmen killed three villagers. (AFP)\n");
+    let dry = env.fails(&["ingest", &file, "--dry-run"], 2);
+    let real = env.fails(&["ingest", &file], 2);
+    assert!(dry.contains("no date") && real.contains("no date"), "{dry} / {real}");
+}

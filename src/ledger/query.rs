@@ -383,6 +383,19 @@ const CLAIM_SELECT: &str = "SELECT c.*, r.source AS source, r.published AS publi
     r.retracted AS report_retracted
     FROM claims c JOIN reports r ON r.id = c.report JOIN sources s ON s.slug = r.source";
 
+/// A name folded for matching speakers: case and spaces folded, and a
+/// leading article dropped ("the state railway company" is "state railway
+/// company", "le gouverneur" is "gouverneur").
+fn speaker_key(s: &str) -> String {
+    let key = model::fold(s);
+    for article in ["the ", "le ", "la ", "les ", "l'", "l' "] {
+        if let Some(rest) = key.strip_prefix(article) {
+            return rest.trim_start().to_string();
+        }
+    }
+    key
+}
+
 /// Resolves a claim's written origin when it is read: a source (by slug or
 /// name), then an actor (by slug, name or alias), case- and
 /// space-insensitively; else the text itself. So an alias added today
@@ -402,17 +415,17 @@ impl Resolver {
                 .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
                 .collect::<rusqlite::Result<_>>()?)
         };
-        let folded = |v: Vec<(String, String)>| v.into_iter().map(|(k, s)| (model::fold(&k), s)).collect();
+        let folded = |v: Vec<(String, String)>| v.into_iter().map(|(k, s)| (speaker_key(&k), s)).collect();
         Ok(Resolver {
             source_slugs: folded(pairs("SELECT slug, slug FROM sources")?),
             source_names: folded(pairs("SELECT name, slug FROM sources")?),
-            actors: pairs("SELECT key, actor FROM actor_aliases")?.into_iter().collect(),
+            actors: folded(pairs("SELECT key, actor FROM actor_aliases")?),
         })
     }
 
     /// The source's or actor's slug that `text` names, or `text` itself.
     pub fn resolve(&self, text: &str) -> String {
-        let key = model::fold(text);
+        let key = speaker_key(text);
         self.source_slugs
             .get(&key)
             .or_else(|| self.source_names.get(&key))
