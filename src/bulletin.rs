@@ -389,6 +389,16 @@ const NOUNS: &[&str] = &[
 
 /// People nouns that let "a"/"an"/"one" stand for the number one.
 const SINGULAR_PEOPLE: &[&str] = &[
+    "vigilante",
+    "guard",
+    "paramedic",
+    "doctor",
+    "nurse",
+    "pupil",
+    "student",
+    "girl",
+    "boy",
+    "baby",
     "personne",
     "enfant",
     "soldat",
@@ -537,7 +547,7 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         "destroyed" | "destroying" => Some(("count", Some("destroyed"))),
         "taking" | "took" => Some(("abducted", None)),
         // French: "affirme avoir tué 30", "la perte de 71 soldats".
-        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" => Some(("killed", None)),
+        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" | "vie" => Some(("killed", None)),
         "blessé" | "blessant" => Some(("wounded", None)),
         "enlevé" | "enlevant" | "kidnappé" => Some(("abducted", None)),
         "arrêté" | "interpellé" | "arrêtant" => Some(("arrested", None)),
@@ -917,16 +927,27 @@ fn acronyms(toks: &[Tok]) -> Vec<String> {
 
 /// Words that introduce a part of the count before them: "50, including
 /// five children", "274 morts, dont 21 enfants".
-const PART: &[&str] = &["including", "dont", "among", "notamment", "incluant", "parmi"];
+const PART: &[&str] = &[
+    "including",
+    "dont",
+    "among",
+    "notamment",
+    "incluant",
+    "parmi",
+    "ceux",
+    "celles",
+];
 
 /// Whether the words before `i` put a toll: "the death toll rose to 57",
 /// "put the number of dead at about 30", "le bilan s'élève à 30".
 fn toll_before(toks: &[Tok], i: usize) -> bool {
     let from = i.saturating_sub(8);
-    toks[from..i]
-        .iter()
-        .any(|t| matches!(t.word.as_str(), "toll" | "bilan" | "dead" | "fatalities"))
-        && !toks[from..i].iter().any(|t| t.clause_end && t.word.ends_with(';'))
+    toks[from..i].iter().any(|t| {
+        matches!(
+            t.word.as_str(),
+            "toll" | "bilan" | "dead" | "fatalities" | "morts" | "victimes"
+        )
+    }) && !toks[from..i].iter().any(|t| t.clause_end && t.word.ends_with(';'))
 }
 
 fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claims: &mut Vec<Proposed>) {
@@ -946,37 +967,64 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
             i += 1;
             continue;
         };
-        let prev = i.checked_sub(1).map(|p| toks[p].word.as_str());
-        let part_of =
-            last_kind.filter(|_| listing && matches!(prev, Some(w) if PART.contains(&w) || matches!(w, "and" | "et")));
-        let found = find_trigger(toks, i, end)
-            .or_else(|| {
-                // "including five children": the same kind, the noun after.
-                part_of.map(|kind| {
-                    let mut k = end;
-                    if toks.get(k).is_some_and(|t| t.word == "of") && toks.get(k + 1).is_some_and(|t| t.word == "them")
-                    {
-                        k += 2;
-                    }
-                    let subject: Vec<String> = toks[k..(k + 3).min(toks.len())]
-                        .iter()
-                        .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
-                        .enumerate()
-                        .take_while(|(n, _)| *n == 0 || !toks[k + n - 1].clause_end)
-                        .map(|(_, t)| t.raw.trim_end_matches(['.', ',']).to_string())
-                        .collect();
-                    (
-                        kind,
-                        if subject.is_empty() {
-                            "total".into()
-                        } else {
-                            subject.join(" ")
-                        },
-                    )
-                })
+        // The words just before the number, "de" aside: "among them five",
+        // "ceux de cinq enfants et de deux adultes".
+        let back: Vec<&str> = toks[i.saturating_sub(3)..i]
+            .iter()
+            .rev()
+            .map(|t| t.word.as_str())
+            .filter(|w| !matches!(*w, "de" | "d'" | "them"))
+            .take(2)
+            .collect();
+        let introduced = back.iter().any(|w| PART.contains(w));
+        let joined = back.first().is_some_and(|w| matches!(*w, "and" | "et"));
+        // "16 of them children": a part of the count just before.
+        let of_them =
+            toks.get(end).is_some_and(|t| t.word == "of") && toks.get(end + 1).is_some_and(|t| t.word == "them");
+        let part_of = last_kind.filter(|_| introduced || of_them || (listing && joined));
+        // "including five children": the same kind, the noun after.
+        let as_part = || {
+            part_of.map(|kind| {
+                let mut k = end;
+                if toks.get(k).is_some_and(|t| t.word == "of") && toks.get(k + 1).is_some_and(|t| t.word == "them") {
+                    k += 2;
+                }
+                let subject: Vec<String> = toks[k..(k + 3).min(toks.len())]
+                    .iter()
+                    .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
+                    .enumerate()
+                    .take_while(|(n, _)| *n == 0 || !toks[k + n - 1].clause_end)
+                    .map(|(_, t)| t.raw.trim_end_matches(['.', ',']).to_string())
+                    .collect();
+                (
+                    kind,
+                    if subject.is_empty() {
+                        "total".into()
+                    } else {
+                        subject.join(" ")
+                    },
+                )
             })
-            .or_else(|| toll_before(toks, i).then(|| ("killed", "total".to_string())));
-        listing = listing && part_of.is_some();
+        };
+        // "killed, two of them children": the part wins over the trigger
+        // just before it, which belongs to the whole.
+        let found = if of_them { as_part() } else { None }
+            .or_else(|| find_trigger(toks, i, end))
+            .or_else(as_part)
+            .or_else(|| {
+                // "parmi les morts figurent deux secouristes": the noun after.
+                toll_before(toks, i).then(|| {
+                    let noun = toks
+                        .get(end)
+                        .filter(|t| t.word.chars().all(char::is_alphabetic) && !AUX.contains(&t.word.as_str()));
+                    let subject = match noun {
+                        Some(t) if !toks[end - 1].clause_end => t.raw.trim_end_matches(['.', ',']).to_string(),
+                        _ => "total".to_string(),
+                    };
+                    ("killed", subject)
+                })
+            });
+        listing = part_of.is_some() || (listing && joined);
         if PART
             .iter()
             .any(|p| toks[end..(end + 1).min(toks.len())].iter().any(|t| t.word == *p))
@@ -1002,7 +1050,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         });
         if let Some((kind, subject)) = found {
             last_kind = Some(kind);
-            if subject != "total" {
+            if subject != "total" && part_of.is_none() {
                 last_subject = Some((subject.clone(), end));
             }
             let duplicate = claims
@@ -1059,10 +1107,19 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
         return person.then(|| (i + 1, toks[i].raw.clone(), 1, Some(1)));
     }
     let (n, q) = longest?;
+    let span = toks[i..i + n]
+        .iter()
+        .map(|t| t.word.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
     let numeric = (i..i + n).any(|k| {
         let w = toks[k].word.as_str();
-        (is_number_word(w) && w != "and" && !date_like(toks, k)) || quantity::VAGUE.iter().any(|(v, _)| *v == w)
-    });
+        (is_number_word(w) && w != "and" && !date_like(toks, k))
+            || quantity::VAGUE.iter().any(|(v, _)| *v == w)
+            || w.ends_with("aine")
+            || w == "millier"
+            || w == "milliers"
+    }) || quantity::VAGUE.iter().any(|(v, _)| span.starts_with(v));
     if !numeric {
         return None;
     }
@@ -1125,7 +1182,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     // Backward: a verb just before the number ("killed 12", "la perte de
     // 71 soldats").
     let before = start.checked_sub(1).and_then(|b| {
-        if matches!(toks[b].word.as_str(), "de" | "d'" | "of") {
+        if matches!(toks[b].word.as_str(), "de" | "d'" | "of" | "à") {
             b.checked_sub(1)
         } else {
             Some(b)
@@ -1175,6 +1232,9 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
             // "hostages" is itself the subject.
             let subject = if kind == "abducted" && toks[k].word.starts_with("hostage") && k == end {
                 "hostages".into()
+            } else if let Some(noun) = adjective_noun(toks, k, end) {
+                // "50 wounded workers": the noun after the adjective.
+                noun
             } else {
                 subject_words(end, k)
             };
@@ -1189,6 +1249,21 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         k += 1;
     }
     None
+}
+
+/// The plural noun after a toll adjective that follows the number at once,
+/// in English: "50 wounded workers", "12 dead soldiers" (not "20 dead,",
+/// "five wounded in the blast").
+fn adjective_noun(toks: &[Tok], k: usize, end: usize) -> Option<String> {
+    let adjective = k == end && !toks[k].clause_end && matches!(toks[k].word.as_str(), "wounded" | "injured" | "dead");
+    let noun = toks.get(k + 1)?;
+    (adjective
+        && noun.word.len() > 3
+        && noun.word.ends_with('s')
+        && noun.word.chars().all(|c| c.is_ascii_alphabetic())
+        && !AUX.contains(&noun.word.as_str())
+        && !matches!(noun.word.as_str(), "others" | "this" | "was" | "has" | "is"))
+    .then(|| fix_typo(&noun.raw).trim_end_matches(['.', ',']).to_string())
 }
 
 /// Responsibility for an actor the ledger knows, by any of its names: who

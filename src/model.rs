@@ -239,7 +239,16 @@ pub fn slug(field: &str, value: &str) -> Result<String> {
 }
 
 /// Subjects that name no group in particular: a count of them is the total.
-const GENERIC_SUBJECTS: &[&str] = &["total", "people", "persons", "personnes", "individuals", "individus"];
+const GENERIC_SUBJECTS: &[&str] = &[
+    "total",
+    "people",
+    "persons",
+    "person",
+    "personnes",
+    "personne",
+    "individuals",
+    "individus",
+];
 
 /// A claim's subject as written, except that the generic subjects
 /// ("people", "personnes", …) are the total.
