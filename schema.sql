@@ -183,3 +183,21 @@ ALTER TABLE reports ADD COLUMN retracted INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE decisions ADD COLUMN low INTEGER;
 ALTER TABLE decisions ADD COLUMN high INTEGER;
 UPDATE decisions SET low = value, high = value;
+
+-- === migration 3: the Merkle tree ===
+-- The journal is also the leaf sequence of an RFC 9162 Merkle tree
+-- (src/ledger/tree.rs): its stored hashes, in the layout of Go's sumdb
+-- `tlog`, indexed by stored-hash index. Written in the append's
+-- transaction; an existing journal's tree is built when this migration runs.
+CREATE TABLE tree (
+    idx  INTEGER PRIMARY KEY,
+    hash BLOB NOT NULL CHECK (length(hash) = 32)
+) STRICT;
+CREATE TRIGGER tree_no_update BEFORE UPDATE ON tree
+BEGIN
+    SELECT RAISE(ABORT, 'the Merkle tree is append-only: UPDATE refused');
+END;
+CREATE TRIGGER tree_no_delete BEFORE DELETE ON tree
+BEGIN
+    SELECT RAISE(ABORT, 'the Merkle tree is append-only: DELETE refused');
+END;

@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod query;
 pub mod replay;
+pub mod tree;
 pub mod verify;
 
 use crate::error::{Error, Result};
@@ -40,6 +41,9 @@ pub static MIGRATIONS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyL
         .chain(sections.map(|s| s.split_once('\n').map_or("", |(_, sql)| sql)))
         .collect()
 });
+
+/// The migration that creates the Merkle tree (`tree`).
+const TREE_MIGRATION: i64 = 3;
 
 /// `PRAGMA application_id` of a tally ledger: "TALY".
 pub const APPLICATION_ID: i64 = 0x5441_4C59;
@@ -157,8 +161,12 @@ pub fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<()> {
             "this ledger's schema version is {version}, which no tally ever wrote: the file was altered"
         )));
     }
-    for sql in &migrations[version as usize..] {
+    for (n, sql) in migrations.iter().enumerate().skip(version as usize) {
         tx.execute_batch(sql)?;
+        // The tree of the entries recorded before it existed.
+        if n as i64 + 1 == TREE_MIGRATION {
+            tree::backfill(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", latest)?;
     tx.commit()?;
@@ -415,6 +423,7 @@ impl Ledger {
         let mut w = Tx {
             tx,
             head,
+            edge: None,
             stamp: stamp.clone(),
             memo: Memo::default(),
         };
@@ -481,6 +490,8 @@ pub fn head_of(conn: &Connection) -> Result<Head> {
 pub struct Tx<'c> {
     tx: rusqlite::Transaction<'c>,
     head: Head,
+    /// The Merkle tree's right edge, read at the first append.
+    edge: Option<tree::Edge>,
     stamp: Stamp,
     memo: Memo,
 }
@@ -573,6 +584,11 @@ impl Tx<'_> {
                 hash
             ])?;
         apply::apply(&self.tx, &Header { seq, at, op, entity }, &body)?;
+        let edge = match &mut self.edge {
+            Some(edge) => edge,
+            None => self.edge.insert(tree::Edge::at(&self.tx, self.head.seq as u64)?),
+        };
+        tree::store(&self.tx, &edge.push(&hash)?)?;
         self.memo.appended(op, entity);
         let prev = std::mem::replace(
             &mut self.head,

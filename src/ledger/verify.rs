@@ -16,7 +16,7 @@
 //! 5. With a checkpoint, the entry at its seq still has its hash.
 
 use super::replay::{self, Batch, Indexes, StoredEntry};
-use super::{Head, apply};
+use super::{Head, apply, tree};
 use crate::error::{Error, Result};
 use crate::journal::Header;
 use crate::journal::{self, Op};
@@ -39,6 +39,7 @@ pub const PROJECTIONS: &[(&str, &str)] = &[
     ("reports", "id"),
     ("claims", "id"),
     ("decisions", "id"),
+    ("tree", "idx"),
 ];
 
 /// Stop listing after this many problems; the first ones matter.
@@ -329,9 +330,22 @@ fn replay_all(
     let mut defined = Defined::new(head);
     let mut expected = Sums::with_key(key);
     let mut problems = Problems(Vec::new());
+    // The Merkle tree needs only its right edge: summed here, not stored.
+    let mut edge = tree::Edge::default();
     scratch.execute_batch("BEGIN")?;
     for batch in batches {
         for e in batch.iter() {
+            match edge.push(&e.hash) {
+                Ok(rows) => {
+                    for (index, hash) in rows {
+                        expected.add_values(
+                            "tree",
+                            [ValueRef::Integer(index as i64), ValueRef::Blob(&hash.0)].into_iter(),
+                        );
+                    }
+                }
+                Err(err) => problems.at(e.seq, err.to_string()),
+            }
             if !journal::is_canonical(&e.body) {
                 match serde_json::from_str::<serde::de::IgnoredAny>(&e.body) {
                     Ok(_) => problems.at(e.seq, "body is not in canonical form"),
@@ -455,10 +469,14 @@ fn explain(path: &Path, tables: &[&str], migrations: &[&str], problems: &mut Pro
     let scratch = replay::scratch_with(Indexes::Without, migrations)?;
     scratch.execute("ATTACH DATABASE ?1 AS stored", [path.to_string_lossy()])?;
     scratch.execute_batch("BEGIN")?;
+    let mut edge = tree::Edge::default();
     replay::each_entry_in(&scratch, "stored", None, |e| {
         // Entries that cannot be replayed were reported by the first pass.
         if let Ok((h, body)) = e.typed() {
             let _ = apply::apply(&scratch, &h, &body);
+        }
+        if let Ok(rows) = edge.push(&e.hash) {
+            tree::store(&scratch, &rows)?;
         }
         Ok(())
     })?;
@@ -746,6 +764,11 @@ fn compare_table(scratch: &Connection, table: &str, key: &str, problems: &mut Pr
             Value::Integer(i) => i.to_string(),
             other => format!("{other:?}"),
         };
+        let label = if table == "tree" {
+            format!("{label} (the Merkle tree's stored hash {label})")
+        } else {
+            label
+        };
         let row = |schema: &str| -> Result<Option<(Vec<String>, Vec<Value>)>> {
             let mut stmt = scratch.prepare(&format!("SELECT * FROM {schema}.{table} WHERE {key} = ?"))?;
             let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
@@ -796,7 +819,11 @@ fn show(v: &Value) -> String {
         Value::Integer(i) => i.to_string(),
         Value::Real(x) => x.to_string(),
         Value::Text(t) => format!("{:?}", crate::model::shorten(t)),
-        Value::Blob(b) => format!("<{} bytes>", b.len()),
+        Value::Blob(b) => match <[u8; 32]>::try_from(b.as_slice()) {
+            // A Merkle tree hash, in base64 as checkpoints print it.
+            Ok(hash) => tlog_tiles::Hash(hash).to_string(),
+            Err(_) => format!("<{} bytes>", b.len()),
+        },
     }
 }
 
