@@ -25,5 +25,6 @@ pub mod journal;
 pub mod ledger;
 pub mod model;
 pub mod ndjson;
+pub mod proof;
 pub mod quantity;
 pub mod reconcile;

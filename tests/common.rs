@@ -123,10 +123,10 @@ impl TestEnv {
         ]);
     }
 
-    /// The head hash, as `checkpoint` prints it.
+    /// The head, as revision 1's checkpoint line.
     #[track_caller]
     pub fn head(&self) -> String {
-        self.ok(&["checkpoint"]).trim().to_string()
+        self.ok(&["checkpoint", "--format", "line"]).trim().to_string()
     }
 
     /// Sources, actors, events and two reports with claims: a small ledger.

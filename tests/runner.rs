@@ -9,6 +9,7 @@ mod test_diff_audit;
 mod test_files;
 mod test_incidents;
 mod test_ingest_export;
+mod test_proofs;
 mod test_readme;
 mod test_reconcile;
 mod test_reliability;

@@ -30,7 +30,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let ledger = ctx.open()?;
     let conn = ledger.conn();
     if let Some(from) = &args.from {
-        let d = diff::ledger(conn, from, args.to.as_deref(), &args.estimates.options())?;
+        // A C2SP checkpoint (a file, or stdin) stands for its line.
+        let from = if from == "-" || from.contains('\n') || std::path::Path::new(from).is_file() {
+            super::checkpoint::resolve(&ledger, "--from", from)?.to_string()
+        } else {
+            from.clone()
+        };
+        let d = diff::ledger(conn, &from, args.to.as_deref(), &args.estimates.options())?;
         return ctx.emit(&d, |out| {
             writeln!(
                 out,

@@ -6,6 +6,7 @@
 
 mod actor;
 mod audit;
+mod check;
 mod checkpoint;
 mod claim;
 mod completions;
@@ -19,6 +20,7 @@ mod ingest;
 mod init;
 mod log;
 mod migrate;
+mod prove;
 mod reconcile;
 mod report;
 mod source;
@@ -79,6 +81,8 @@ enum Command {
     Completions(completions::Args),
     Man(completions::ManArgs),
     Checkpoint(checkpoint::Args),
+    Prove(prove::Args),
+    Check(check::Args),
     Import(import::Args),
     Export(export::Args),
     Ingest(ingest::Args),
@@ -196,6 +200,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions(a) => completions::run(&ctx, a),
         Command::Man(a) => completions::man(&ctx, a),
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
+        Command::Prove(a) => prove::run(&ctx, a),
+        Command::Check(a) => check::run(&ctx, a),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Ingest(a) => ingest::run(&ctx, a),

@@ -1,6 +1,6 @@
 use super::{Ctx, style};
 use tally::error::{Error, Result};
-use tally::ledger::verify::{self, Checkpoint};
+use tally::ledger::verify;
 
 /// Prove the ledger was not edited behind tally's back
 ///
@@ -10,18 +10,19 @@ use tally::ledger::verify::{self, Checkpoint};
 /// journal still holds the published checkpoint. Exits 3 on any problem.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// A checkpoint published earlier: tally:1:<seq>:<hash>
+    /// A checkpoint published earlier: a file holding the C2SP checkpoint
+    /// (or `-` for stdin), or revision 1's line tally:1:<seq>:<hash>
     #[arg(long, value_name = "CHECKPOINT")]
     against: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let ledger = ctx.open()?;
     let against = args
         .against
         .as_deref()
-        .map(|c| Checkpoint::parse("--against", c))
+        .map(|c| super::checkpoint::resolve(&ledger, "--against", c))
         .transpose()?;
-    let ledger = ctx.open()?;
     let report = verify::ledger(&ledger, against.as_ref())?;
     ctx.emit(&report, |out| {
         writeln!(
