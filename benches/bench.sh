@@ -7,7 +7,10 @@
 #   import of N claims      vs  the sqlite3 shell loading the same rows from CSV into an indexed table,
 #                           and vs the shell loading the very rows tally stores (journal, reports,
 #                           claims) into tally's own schema: the cost of the design, not of the code
+#   import with the Merkle tree vs the same import by tally built without it (TREE_BASE, default
+#                           the commit before the tree; skipped if git cannot build it)
 #   verify                  vs  sha256sum over the exported journal
+#   prove and check of a claim at N vs at 1k claims, and the bundle's size
 #   one `claim add` process vs  one sqlite3 shell insert process (WAL, synchronous=FULL)
 #   reconcile EVENT, audit claim, claim show  at N vs at 1k claims
 #   peak memory (RSS) of import and verify
@@ -29,7 +32,14 @@ fi
 cargo build --release --quiet
 TALLY=$PWD/target/release/tally
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+trap 'git worktree remove --force "$WORK/base" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+# tally as it was before the Merkle tree, to price the tree.
+BASE_TALLY=
+TREE_BASE=${TREE_BASE:-3acdae4}
+if git worktree add --detach "$WORK/base" "$TREE_BASE" >/dev/null 2>&1 &&
+  (cd "$WORK/base" && cargo build --release --quiet --target-dir "$WORK/base-target"); then
+  BASE_TALLY=$WORK/base-target/release/tally
+fi
 export TALLY_AUTHOR=bench NO_COLOR=1
 
 now() { date +%s.%N; }
@@ -132,9 +142,19 @@ for N in 1000 "${SIZES[@]}"; do
   t_rec=$(per_run "$TALLY" --db "$DB" reconcile e1)
   t_aud=$(per_run "$TALLY" --db "$DB" audit claim c5)
   t_show=$(per_run "$TALLY" --db "$DB" claim show c5)
+  "$TALLY" --db "$DB" checkpoint > "$D/cp.txt"
+  t_prove=$(per_run "$TALLY" --db "$DB" prove c5 --checkpoint "$D/cp.txt")
+  "$TALLY" --db "$DB" prove c5 --checkpoint "$D/cp.txt" > "$D/c5.json"
+  t_check=$(per_run "$TALLY" check "$D/c5.json")
   if [ "$N" = 1000 ]; then
-    SMALL[rec]=$t_rec; SMALL[aud]=$t_aud; SMALL[show]=$t_show
+    SMALL[rec]=$t_rec; SMALL[aud]=$t_aud; SMALL[show]=$t_show; SMALL[prove]=$t_prove; SMALL[check]=$t_check
     continue
+  fi
+  if [ -n "$BASE_TALLY" ]; then
+    BDB=$D/base.db
+    base_fresh() { rm -f "$BDB" "$BDB-wal" "$BDB-shm"; "$BASE_TALLY" --db "$BDB" init >/dev/null; }
+    SETUP=base_fresh; t_base=$(median "$BASE_TALLY" --db "$BDB" import "$D/data.ndjson"); SETUP=
+    rm -f "$BDB" "$BDB-wal" "$BDB-shm"
   fi
   fresh
   m_import=$(peak_kib "$TALLY" --db "$DB" import "$D/data.ndjson")
@@ -144,10 +164,14 @@ for N in 1000 "${SIZES[@]}"; do
   printf '  %-44s %10s %10s %8s\n' "" "tally" "floor" "ratio"
   row "import vs sqlite3 .import of the CSV" "$t_import" "$t_sqlite" "target ≤ 2× at 1M"
   row "import vs sqlite3 loading tally's own rows" "$t_import" "$t_same" "the design's own floor"
+  [ -n "$BASE_TALLY" ] && row "import vs import without the Merkle tree" "$t_import" "$t_base" "target ≤ 1.25×, tally at $TREE_BASE"
   row "verify vs sha256sum of the journal" "$t_verify" "$t_sha" "target ≤ 4×, integrity_check included"
   row "claim add vs one sqlite3 INSERT process" "$t_add" "$t_ins" "target ≤ 1.3×"
   row "reconcile EVENT at N vs at 1k" "$t_rec" "${SMALL[rec]}" "target ≤ 1.2×"
   row "audit claim at N vs at 1k" "$t_aud" "${SMALL[aud]}" "target ≤ 1.2×"
   row "claim show at N vs at 1k" "$t_show" "${SMALL[show]}" "target ≤ 1.2×"
+  row "prove CLAIM at N vs at 1k" "$t_prove" "${SMALL[prove]}" "target ≤ 1.2×"
+  row "check BUNDLE at N vs at 1k" "$t_check" "${SMALL[check]}" "target ≤ 1.2×"
+  printf '  bundle for c5 (%s entries): %s bytes (target < 16 KiB)\n' "$(grep -c '"leaf_index"' "$D/c5.json")" "$(wc -c < "$D/c5.json")"
   printf '  peak RSS: import %s MiB, verify %s MiB (target ≤ 64 MiB)\n' "$((m_import / 1024))" "$((m_verify / 1024))"
 done

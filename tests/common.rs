@@ -30,8 +30,9 @@ impl TestEnv {
         env
     }
 
-    /// [`TestEnv::cmd`] as a plain `std::process::Command`, for spawning
-    /// with pipes of the test's choosing.
+    /// The built `tally` in the temp dir, with a pinned clock, author and
+    /// ledger id, as a plain `std::process::Command` for spawning with
+    /// pipes of the test's choosing.
     pub fn std_cmd(&self) -> std::process::Command {
         let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("tally"));
         c.current_dir(self.dir.path())
@@ -44,16 +45,9 @@ impl TestEnv {
         c
     }
 
+    /// [`TestEnv::std_cmd`] for assert_cmd.
     pub fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("tally").expect("binary");
-        c.current_dir(self.dir.path())
-            .env("TALLY_DB", &self.db)
-            .env("TALLY_AUTHOR", "tester")
-            .env("TALLY_NOW", "2017-05-09T14:03:00Z")
-            .env("TALLY_LEDGER_ID", "5a11e7a11e7a11e7a11e7a11e7a11e70")
-            .env("NO_COLOR", "1")
-            .env_remove("USER");
-        c
+        Command::from_std(self.std_cmd())
     }
 
     #[track_caller]
