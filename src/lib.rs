@@ -22,6 +22,7 @@ pub mod error;
 pub mod ingest;
 pub mod input;
 pub mod journal;
+pub mod keys;
 pub mod ledger;
 pub mod model;
 pub mod ndjson;

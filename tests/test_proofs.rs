@@ -255,3 +255,181 @@ fn readme_python_inclusion_verifier_agrees() {
     forged["entries"][1]["path"][0] = p;
     assert!(!run(&forged).status.success());
 }
+
+/// The verifier key `key generate` printed.
+fn generate_key(env: &TestEnv, name: &str) -> String {
+    let v = env.json(&["key", "generate", name]);
+    v["verifier_key"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn signed_checkpoints_are_c2sp_notes_that_check_by_key() {
+    let env = TestEnv::scenario();
+    let vkey = generate_key(&env, "acme");
+    assert!(vkey.starts_with("acme+"), "{vkey}");
+    let key_file = env.dir.path().join("acme.key");
+    let private = std::fs::read_to_string(&key_file).unwrap();
+    assert!(private.starts_with("PRIVATE+KEY+acme+"));
+    assert!(!vkey.contains(private.trim()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key_file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Never overwritten.
+    env.fails(&["key", "generate", "acme"], 2);
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), private);
+
+    let note = env.ok(&["checkpoint", "--signing-key", "acme.key"]);
+    let text = env.ok(&["checkpoint"]);
+    assert!(note.starts_with(&format!("{text}\n— acme ")), "{note}");
+    let note_file = env.file("published.txt", note.as_bytes());
+    assert_eq!(env.json(&["verify", "--against", &note_file])["ok"], true);
+    let bundle = env.ok(&["prove", "c3", "--checkpoint", &note_file]);
+    let b: Value = serde_json::from_str(&bundle).unwrap();
+    assert_eq!(b["checkpoint"], note);
+    let path = env.file("c3.json", bundle.as_bytes());
+    let out = env.ok(&["check", &path, "--key", &vkey]);
+    assert!(out.contains("signed by acme"), "{out}");
+    let vkey_file = env.file("acme.pub", vkey.as_bytes());
+    let v = env.json(&["check", &path, "--key", &format!("@{vkey_file}")]);
+    assert_eq!(v["signatures_checked"], 1);
+
+    // Another key's signature is not there; a changed signature fails.
+    let other = generate_key(&env, "partner");
+    let err = env.fails(&["check", &path, "--key", &other], 3);
+    assert!(err.contains("no signature by key partner"), "{err}");
+    let mut forged = b.clone();
+    let sig_line = note.lines().last().unwrap();
+    let flipped = format!(
+        "{}{}",
+        &sig_line[..sig_line.len() - 3],
+        if sig_line.ends_with("A==") { "B==" } else { "A==" }
+    );
+    forged["checkpoint"] = note.replace(sig_line, &flipped).into();
+    let path2 = env.file("forged.json", forged.to_string().as_bytes());
+    let err = env.fails(&["check", &path2, "--key", &vkey], 3);
+    assert!(err.contains("acme"), "{err}");
+    // An unsigned checkpoint cannot meet --key.
+    let (_, unsigned) = bundle_of(&env);
+    let path3 = env.file("unsigned.json", unsigned.to_string().as_bytes());
+    env.fails(&["check", &path3, "--key", &vkey], 3);
+
+    // Bad keys are bad input, and write nothing.
+    let head = env.head();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let loose = env.file("loose.key", private.as_bytes());
+        std::fs::set_permissions(&loose, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = env.fails(&["checkpoint", "--signing-key", &loose], 2);
+        assert!(err.contains("0600"), "{err}");
+        let junk = env.file("junk.key", b"not a key\n");
+        std::fs::set_permissions(&junk, std::fs::Permissions::from_mode(0o600)).unwrap();
+        env.fails(&["checkpoint", "--signing-key", &junk], 2);
+    }
+    env.fails(&["check", &path, "--key", "acme+zz+nope"], 2);
+    env.fails(&["key", "generate", "two words"], 2);
+    assert_eq!(env.head(), head);
+}
+
+/// The scenario's unsigned bundle for c3.
+fn bundle_of(env: &TestEnv) -> (String, Value) {
+    let text = env.ok(&["prove", "c3"]);
+    (text.clone(), serde_json::from_str(&text).unwrap())
+}
+
+/// Notes interoperate with an independent Ed25519 implementation: OpenSSL's.
+#[test]
+fn signed_notes_interoperate_with_openssl() {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD as B64;
+    use sha2::{Digest, Sha256};
+    let openssl = |args: &[&str], dir: &std::path::Path| {
+        std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+    };
+    let env = TestEnv::scenario();
+    if openssl(&["version"], env.dir.path()).is_err() {
+        eprintln!("openssl not installed: skipping the interoperability test");
+        return;
+    }
+    let dir = env.dir.path();
+    // SubjectPublicKeyInfo DER prefix of an Ed25519 key (RFC 8410).
+    let spki_prefix: [u8; 12] = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+
+    // 1. A note tally signs verifies with OpenSSL.
+    let vkey = generate_key(&env, "acme");
+    let note = env.ok(&["checkpoint", "--signing-key", "acme.key"]);
+    let (text, sig_line) = note.split_once("\n\n").unwrap();
+    let key = B64.decode(vkey.splitn(3, '+').nth(2).unwrap()).unwrap();
+    assert_eq!(key[0], 1, "Ed25519 algorithm byte");
+    std::fs::write(dir.join("pub.der"), [&spki_prefix[..], &key[1..]].concat()).unwrap();
+    let sig = B64.decode(sig_line.trim().rsplit(' ').next().unwrap()).unwrap();
+    std::fs::write(dir.join("sig.bin"), &sig[4..]).unwrap();
+    std::fs::write(dir.join("msg.txt"), format!("{text}\n")).unwrap();
+    let out = openssl(
+        &[
+            "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", "pub.der", "-rawin", "-in", "msg.txt",
+            "-sigfile", "sig.bin",
+        ],
+        dir,
+    )
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // 2. A note signed by OpenSSL in the C2SP format verifies in tally.
+    assert!(
+        openssl(&["genpkey", "-algorithm", "ed25519", "-out", "outside.pem"], dir)
+            .unwrap()
+            .status
+            .success()
+    );
+    let der = openssl(&["pkey", "-in", "outside.pem", "-pubout", "-outform", "DER"], dir)
+        .unwrap()
+        .stdout;
+    let public = &der[der.len() - 32..];
+    let checkpoint = env.ok(&["checkpoint"]);
+    std::fs::write(dir.join("cp.txt"), &checkpoint).unwrap();
+    let out = openssl(
+        &[
+            "pkeyutl",
+            "-sign",
+            "-inkey",
+            "outside.pem",
+            "-rawin",
+            "-in",
+            "cp.txt",
+            "-out",
+            "cp.sig",
+        ],
+        dir,
+    )
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let signature = std::fs::read(dir.join("cp.sig")).unwrap();
+    let keyed = [&[1u8][..], public].concat();
+    let id = Sha256::digest([b"outside\n".as_slice(), &keyed].concat());
+    let outside_vkey = format!("outside+{}+{}", hex4(&id[..4]), B64.encode(&keyed));
+    let outside_note = format!(
+        "{checkpoint}\n— outside {}\n",
+        B64.encode([&id[..4], &signature[..]].concat())
+    );
+    let note_file = env.file("outside.txt", outside_note.as_bytes());
+    let bundle = env.ok(&["prove", "c3", "--checkpoint", &note_file]);
+    let path = env.file("outside.json", bundle.as_bytes());
+    let out = env.ok(&["check", &path, "--key", &outside_vkey]);
+    assert!(out.contains("signed by outside"), "{out}");
+}
+
+fn hex4(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,6 +1,6 @@
 use super::{Ctx, style};
 use tally::error::Result;
-use tally::proof;
+use tally::{keys, proof};
 
 /// Check a proof bundle made by `tally prove`, with no ledger
 ///
@@ -12,11 +12,23 @@ pub struct Args {
     /// The bundle: a file, or `-` for stdin
     #[arg(value_name = "BUNDLE")]
     bundle: String,
+    /// A verifier key whose signature the checkpoint must carry
+    /// (NAME+<hash>+<base64>, or @FILE); repeat for several
+    #[arg(long = "key", value_name = "VKEY")]
+    keys: Vec<String>,
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
+    let keys = args
+        .keys
+        .iter()
+        .map(|k| keys::read_verifier("--key", k))
+        .collect::<Result<Vec<_>>>()?;
     let text = super::checkpoint::read("BUNDLE", &args.bundle)?;
-    let checked = proof::check(&proof::parse_bundle(&text)?)?;
+    let bundle = proof::parse_bundle(&text)?;
+    let mut checked = proof::check(&bundle)?;
+    keys::verify(&bundle.checkpoint, &keys)?;
+    checked.signatures_checked = keys.len();
     ctx.emit(&checked, |out| {
         writeln!(
             out,
@@ -27,10 +39,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
             checked.size,
             checked.root
         )?;
-        writeln!(
-            out,
-            "no signature was checked: the checkpoint is as trustworthy as where you got it"
-        )?;
+        if keys.is_empty() {
+            writeln!(
+                out,
+                "no signature was checked: the checkpoint is as trustworthy as where you got it"
+            )?;
+        } else {
+            let names: Vec<&str> = keys.iter().map(|(name, _)| name.as_str()).collect();
+            writeln!(out, "the checkpoint is signed by {}", names.join(", "))?;
+        }
         writeln!(
             out,
             "{}ok{}: every entry is in the tree the checkpoint commits to",

@@ -2,10 +2,10 @@ use super::Ctx;
 use std::io::Read;
 use std::path::Path;
 use tally::error::{Error, Result};
-use tally::input;
 use tally::ledger::Ledger;
 use tally::ledger::verify::Checkpoint;
 use tally::proof;
+use tally::{input, keys};
 
 /// Print a checkpoint of the journal to publish with a dataset
 ///
@@ -19,6 +19,10 @@ pub struct Args {
     /// text: the C2SP checkpoint; line: revision 1's tally:1:<seq>:<hash>
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Sign the checkpoint with this private key file (from `tally key
+    /// generate`): prints the C2SP signed note
+    #[arg(long, value_name = "FILE", env = "TALLY_SIGNING_KEY", conflicts_with = "format")]
+    signing_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -35,7 +39,7 @@ struct Shown {
     seq: i64,
     hash: String,
     line: String,
-    /// The signed note, once checkpoints are signed (not yet: null).
+    /// The signed note, with --signing-key; null otherwise.
     note: Option<String>,
     checkpoint: String,
     at: String,
@@ -54,6 +58,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     .to_string();
     let cp = proof::checkpoint(ledger.conn(), head.seq as u64)?;
     let text = proof::text(&cp);
+    let note = match &args.signing_key {
+        Some(path) => Some(keys::sign(&text, &keys::read_signer("--signing-key", path)?)?),
+        None => None,
+    };
     let shown = Shown {
         origin: cp.origin().to_string(),
         size: cp.size(),
@@ -61,15 +69,16 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         seq: head.seq,
         hash: head.hash,
         line: line.clone(),
-        note: None,
-        checkpoint: match args.format {
-            Format::Text => text.clone(),
-            Format::Line => line.clone(),
+        checkpoint: match (&note, args.format) {
+            (Some(note), _) => note.clone(),
+            (None, Format::Text) => text.clone(),
+            (None, Format::Line) => line.clone(),
         },
+        note,
         at: ctx.stamp()?.at,
     };
     ctx.emit(&shown, |out| match args.format {
-        Format::Text => write!(out, "{text}"),
+        Format::Text => write!(out, "{}", shown.checkpoint),
         Format::Line => writeln!(out, "{line}"),
     })
 }

@@ -18,6 +18,7 @@ mod export;
 mod import;
 mod ingest;
 mod init;
+mod key;
 mod log;
 mod migrate;
 mod prove;
@@ -83,6 +84,8 @@ enum Command {
     Checkpoint(checkpoint::Args),
     Prove(prove::Args),
     Check(check::Args),
+    #[command(subcommand)]
+    Key(key::Command),
     Import(import::Args),
     Export(export::Args),
     Ingest(ingest::Args),
@@ -202,6 +205,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Prove(a) => prove::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
+        Command::Key(c) => key::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
         Command::Ingest(a) => ingest::run(&ctx, a),
