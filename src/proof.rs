@@ -5,7 +5,8 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tlog_tiles::{Checkpoint, Hash};
+pub use tlog_tiles::Checkpoint;
+use tlog_tiles::Hash;
 
 use crate::error::{Error, Result};
 use crate::journal;
@@ -303,4 +304,123 @@ pub fn resolve(conn: &Connection, field: &str, cp: &Checkpoint) -> Result<crate:
         seq: cp.size() as i64,
         hash,
     })
+}
+
+/// A consistency bundle: the ledger at `new` extends the one at `old`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consistency {
+    pub old: String,
+    pub new: String,
+    pub path: Vec<String>,
+}
+
+/// The consistency bundle between two checkpoints of this ledger (both
+/// already resolved against it), in the order of RFC 9162 §2.1.4.
+pub fn prove_consistency(conn: &Connection, old: (&Checkpoint, &str), new: (&Checkpoint, &str)) -> Result<Consistency> {
+    if old.0.size() > new.0.size() {
+        return Err(Error::Invalid(format!(
+            "--consistency: the old checkpoint (size {}) is larger than the new one (size {})",
+            old.0.size(),
+            new.0.size()
+        )));
+    }
+    let path = tree::consistency(conn, old.0.size(), new.0.size())?;
+    Ok(Consistency {
+        old: old.1.to_string(),
+        new: new.1.to_string(),
+        path: path.iter().map(Hash::to_string).collect(),
+    })
+}
+
+/// What `check` found in a consistency bundle that verifies.
+#[derive(Debug, Serialize)]
+pub struct Extends {
+    pub origin: String,
+    pub old_size: u64,
+    pub new_size: u64,
+    pub old_root: String,
+    pub new_root: String,
+    pub signatures_checked: usize,
+}
+
+/// Checks a consistency bundle with no ledger.
+pub fn check_consistency(bundle: &Consistency) -> Result<Extends> {
+    let read = |which: &str, text: &str| {
+        parse_checkpoint(text).ok_or_else(|| {
+            Error::Invalid(format!(
+                "BUNDLE: its {which} checkpoint is not a C2SP checkpoint (origin, size, root)"
+            ))
+        })
+    };
+    let (old, new) = (read("old", &bundle.old)?, read("new", &bundle.new)?);
+    let fail = |what: String| Error::Integrity(format!("the bundle does not verify: {what}"));
+    if old.origin() != new.origin() {
+        return Err(fail(format!(
+            "the checkpoints are of two logs, {} and {}",
+            old.origin(),
+            new.origin()
+        )));
+    }
+    let path = bundle
+        .path
+        .iter()
+        .map(|h| Hash::parse_hash(h))
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|_| fail("a path hash is not base64 of 32 bytes".into()))?;
+    let consistent = if old.size() == new.size() {
+        path.is_empty() && old.hash() == new.hash()
+    } else {
+        old.size() >= 1
+            && old.size() < new.size()
+            && tlog_tiles::check_tree(&path, new.size(), *new.hash(), old.size(), *old.hash()).is_ok()
+    };
+    if !consistent {
+        return Err(fail(format!(
+            "the tree of size {} (root {}) does not extend the tree of size {} (root {}) by this path",
+            new.size(),
+            new.hash(),
+            old.size(),
+            old.hash()
+        )));
+    }
+    Ok(Extends {
+        origin: new.origin().to_string(),
+        old_size: old.size(),
+        new_size: new.size(),
+        old_root: old.hash().to_string(),
+        new_root: new.hash().to_string(),
+        signatures_checked: 0,
+    })
+}
+
+/// A bundle of either kind, told apart by its keys.
+pub enum AnyBundle {
+    Inclusion(Bundle),
+    Consistency(Consistency),
+}
+
+impl AnyBundle {
+    /// Parses either kind: exit 2 for anything that is neither.
+    pub fn parse(text: &str) -> Result<AnyBundle> {
+        let value: Value = serde_json::from_str(text).map_err(|e| Error::Invalid(format!("BUNDLE: not JSON: {e}")))?;
+        if value.get("old").is_some() {
+            serde_json::from_value(value).map(AnyBundle::Consistency).map_err(|e| {
+                Error::Invalid(format!(
+                    "BUNDLE: not a consistency bundle (JSON with old, new, path): {e}"
+                ))
+            })
+        } else {
+            parse_bundle(text).map(AnyBundle::Inclusion)
+        }
+    }
+
+    /// The checkpoint whose signatures `check --key` checks: the one the
+    /// bundle proves against.
+    pub fn checkpoint(&self) -> &str {
+        match self {
+            AnyBundle::Inclusion(b) => &b.checkpoint,
+            AnyBundle::Consistency(c) => &c.new,
+        }
+    }
 }

@@ -433,3 +433,93 @@ fn signed_notes_interoperate_with_openssl() {
 fn hex4(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn consistency_bundles_prove_a_ledger_only_grew() {
+    let env = TestEnv::scenario();
+    let old = env.ok(&["checkpoint"]);
+    let old_file = env.file("old.txt", old.as_bytes());
+    env.ok(&["claim", "retract", "c3", "--reason", "duplicate of c2"]);
+    env.ok(&[
+        "source",
+        "add",
+        "afp",
+        "--name",
+        "AFP",
+        "--kind",
+        "news-agency",
+        "--grade",
+        "B",
+    ]);
+    let new = env.ok(&["checkpoint"]);
+    let new_file = env.file("new.txt", new.as_bytes());
+    let b: Value = serde_json::from_str(&env.ok(&["prove", "--consistency", &old_file, &new_file])).unwrap();
+    assert_eq!(b["old"], old);
+    assert_eq!(b["new"], new);
+    assert!(!b["path"].as_array().unwrap().is_empty());
+    // NEW defaults to the head.
+    let at_head: Value = serde_json::from_str(&env.ok(&["prove", "--consistency", &old_file])).unwrap();
+    assert_eq!(at_head, b);
+    let elsewhere = TestEnv::new();
+    let path = elsewhere.file("grew.json", b.to_string().as_bytes());
+    let v = elsewhere.json(&["check", &path]);
+    assert_eq!((v["old_size"].as_u64(), v["new_size"].as_u64()), (Some(12), Some(14)));
+    // The same checkpoint twice: an empty path.
+    let same: Value = serde_json::from_str(&env.ok(&["prove", "--consistency", &new_file, &new_file])).unwrap();
+    assert_eq!(same["path"], serde_json::json!([]));
+    elsewhere.ok(&["check", &elsewhere.file("same.json", same.to_string().as_bytes())]);
+
+    // Any change is caught.
+    let mut forged = b.clone();
+    let p = forged["path"][0].clone();
+    forged["path"][0] = forged["path"].as_array().unwrap().last().unwrap().clone();
+    forged["path"].as_array_mut().unwrap().push(p);
+    let err = elsewhere.fails(&["check", &elsewhere.file("f1.json", forged.to_string().as_bytes())], 3);
+    assert!(err.contains("does not extend"), "{err}");
+    let mut forged = b.clone();
+    forged["old"] = new.clone().into();
+    forged["new"] = old.clone().into();
+    elsewhere.fails(&["check", &elsewhere.file("f2.json", forged.to_string().as_bytes())], 3);
+    // Old larger than new is refused when proving.
+    env.fails(&["prove", "--consistency", &new_file, &old_file], 2);
+}
+
+#[test]
+fn a_split_view_cannot_be_proved_consistent() {
+    // The publisher shows one reader a history and, later, another reader
+    // a different one under the same origin (tests pin the ledger id).
+    let shown_first = TestEnv::scenario();
+    let first = shown_first.ok(&["checkpoint"]);
+    let first_file = shown_first.file("first.txt", first.as_bytes());
+    let other = TestEnv::init();
+    let add = |n: usize| {
+        let slug = format!("s{n}");
+        other.ok(&[
+            "source",
+            "add",
+            &slug,
+            "--name",
+            &slug,
+            "--kind",
+            "news-agency",
+            "--grade",
+            "B",
+        ]);
+    };
+    (0..11).for_each(add);
+    let other_12 = other.file("other12.txt", other.ok(&["checkpoint"]).as_bytes());
+    (11..13).for_each(add);
+    // The other history cannot prove that it extends the first checkpoint…
+    let err = other.fails(&["prove", "--consistency", &first_file], 3);
+    assert!(err.contains("rewritten"), "{err}");
+    // …and its own proof from its own size-12 tree, presented as extending
+    // the first checkpoint, does not verify.
+    let own: Value = serde_json::from_str(&other.ok(&["prove", "--consistency", &other_12])).unwrap();
+    let path = other.file("own.json", own.to_string().as_bytes());
+    other.ok(&["check", &path]);
+    let mut stitched = own.clone();
+    stitched["old"] = first.into();
+    let path = other.file("stitched.json", stitched.to_string().as_bytes());
+    let err = other.fails(&["check", &path], 3);
+    assert!(err.contains("does not extend"), "{err}");
+}

@@ -179,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn stored_roots_match_the_rfc_definition_at_every_size() {
+    fn stored_roots_and_proofs_match_the_rfc_definition_at_every_size() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch("CREATE TABLE tree (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL)")
             .unwrap();
@@ -200,6 +200,11 @@ mod tests {
                 let path = inclusion(&conn, index, size).unwrap();
                 tlog_tiles::check_record(&path, size, r, index, leaves[index as usize]).unwrap();
             }
+        }
+        for (old, new) in [(1u64, 1u64), (1, 2), (3, 7), (4, 8), (6, 70), (64, 70)] {
+            let path = consistency(&conn, old, new).unwrap();
+            let (old_root, new_root) = (mth(&leaves[..old as usize]), mth(&leaves[..new as usize]));
+            tlog_tiles::check_tree(&path, new, new_root, old, old_root).unwrap();
         }
     }
 
