@@ -29,3 +29,4 @@ pub mod ndjson;
 pub mod proof;
 pub mod quantity;
 pub mod reconcile;
+pub mod witness;

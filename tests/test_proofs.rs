@@ -523,3 +523,163 @@ fn a_split_view_cannot_be_proved_consistent() {
     let err = other.fails(&["check", &path], 3);
     assert!(err.contains("does not extend"), "{err}");
 }
+
+#[test]
+fn a_witness_cosigns_only_checkpoints_that_extend_the_last_one() {
+    let publisher = TestEnv::scenario();
+    let witness = TestEnv::new();
+    let wkey = generate_key(&witness, "partner");
+    let state = witness.dir.path().join("witness.state");
+    let db = publisher.db.to_str().unwrap().to_string();
+    let first = publisher.ok(&["checkpoint"]);
+    let first_file = witness.file("first.txt", first.as_bytes());
+    // First sight: cosigned from the ledger.
+    let note = witness.ok(&[
+        "cosign",
+        &first_file,
+        "--signing-key",
+        "partner.key",
+        "--state",
+        state.to_str().unwrap(),
+        "--ledger",
+        &db,
+    ]);
+    assert!(note.starts_with(&format!("{first}\n— partner ")), "{note}");
+    let line = std::fs::read_to_string(&state).unwrap();
+    assert!(
+        line.starts_with(&format!("{} 12 ", first.lines().next().unwrap())),
+        "{line}"
+    );
+    // The cosigned note is a checkpoint readers can check the witness on.
+    let cosigned = publisher.file("cosigned.txt", note.as_bytes());
+    let bundle = publisher.file(
+        "c3.json",
+        publisher.ok(&["prove", "c3", "--checkpoint", &cosigned]).as_bytes(),
+    );
+    publisher.ok(&["check", &bundle, "--key", &wkey]);
+
+    // The ledger grows: the next checkpoint is cosigned from a proof alone.
+    publisher.ok(&["claim", "retract", "c3", "--reason", "duplicate of c2"]);
+    publisher.ok(&[
+        "source",
+        "add",
+        "afp",
+        "--name",
+        "AFP",
+        "--kind",
+        "news-agency",
+        "--grade",
+        "B",
+    ]);
+    let second = publisher.ok(&["checkpoint"]);
+    let second_file = witness.file("second.txt", second.as_bytes());
+    let grew = witness.file(
+        "grew.json",
+        publisher.ok(&["prove", "--consistency", &first_file]).as_bytes(),
+    );
+    witness.ok(&[
+        "cosign",
+        &second_file,
+        "--signing-key",
+        "partner.key",
+        "--state",
+        state.to_str().unwrap(),
+        "--proof",
+        &grew,
+    ]);
+    assert!(std::fs::read_to_string(&state).unwrap().contains(" 14 "));
+
+    // A split view: another history under the same origin, with its own
+    // consistency proof from its own earlier checkpoint.
+    let other = TestEnv::init();
+    let add = |n: usize| {
+        let slug = format!("s{n}");
+        other.ok(&[
+            "source",
+            "add",
+            &slug,
+            "--name",
+            &slug,
+            "--kind",
+            "news-agency",
+            "--grade",
+            "B",
+        ]);
+    };
+    (0..11).for_each(add);
+    let other_12 = other.file("other12.txt", other.ok(&["checkpoint"]).as_bytes());
+    (11..15).for_each(add);
+    let other_16 = witness.file("other16.txt", other.ok(&["checkpoint"]).as_bytes());
+    let other_proof = witness.file(
+        "other.json",
+        other.ok(&["prove", "--consistency", &other_12]).as_bytes(),
+    );
+    let before = std::fs::read(&state).unwrap();
+    let out = witness.run(&[
+        "cosign",
+        &other_16,
+        "--signing-key",
+        "partner.key",
+        "--state",
+        state.to_str().unwrap(),
+        "--proof",
+        &other_proof,
+    ]);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("two histories"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&second),
+        "the last cosigned checkpoint is evidence: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&other.ok(&["checkpoint"])),
+        "the new one too: {}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&state).unwrap(), before, "the state is unchanged");
+    // Nor will it go back to an older checkpoint, or accept the other
+    // ledger as evidence.
+    witness.fails(
+        &[
+            "cosign",
+            &first_file,
+            "--signing-key",
+            "partner.key",
+            "--state",
+            state.to_str().unwrap(),
+            "--ledger",
+            &db,
+        ],
+        3,
+    );
+    let other_db = other.db.to_str().unwrap().to_string();
+    witness.fails(
+        &[
+            "cosign",
+            &other_16,
+            "--signing-key",
+            "partner.key",
+            "--state",
+            state.to_str().unwrap(),
+            "--ledger",
+            &other_db,
+        ],
+        3,
+    );
+    // A one-line checkpoint has no root: bad input.
+    let line = witness.file("line.txt", publisher.head().as_bytes());
+    witness.fails(
+        &[
+            "cosign",
+            &line,
+            "--signing-key",
+            "partner.key",
+            "--state",
+            state.to_str().unwrap(),
+            "--ledger",
+            &db,
+        ],
+        2,
+    );
+}

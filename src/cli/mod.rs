@@ -10,6 +10,7 @@ mod check;
 mod checkpoint;
 mod claim;
 mod completions;
+mod cosign;
 mod decide;
 mod demo;
 mod diff;
@@ -84,6 +85,7 @@ enum Command {
     Checkpoint(checkpoint::Args),
     Prove(prove::Args),
     Check(check::Args),
+    Cosign(cosign::Args),
     #[command(subcommand)]
     Key(key::Command),
     Import(import::Args),
@@ -205,6 +207,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Checkpoint(a) => checkpoint::run(&ctx, a),
         Command::Prove(a) => prove::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
+        Command::Cosign(a) => cosign::run(&ctx, a),
         Command::Key(c) => key::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),
