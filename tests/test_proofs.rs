@@ -57,21 +57,7 @@ fn a_rewritten_or_truncated_history_no_longer_has_the_published_root() {
     let published = TestEnv::scenario();
     let file = published.file("published.txt", published.ok(&["checkpoint"]).as_bytes());
     let rebuilt = TestEnv::init();
-    for n in 0..12 {
-        let slug = format!("s{n}");
-        rebuilt.ok(&[
-            "source",
-            "add",
-            &slug,
-            "--name",
-            &slug,
-            "--kind",
-            "news-agency",
-            "--grade",
-            "B",
-        ]);
-    }
-    rebuilt.ok(&["claim", "list"]);
+    add_sources(&rebuilt, 0..12);
     let err = rebuilt.fails(&["verify", "--against", &file], 3);
     assert!(err.contains("rewritten"), "{err}");
     let err = rebuilt.fails(&["diff", "--from", &file], 3);
@@ -492,23 +478,9 @@ fn a_split_view_cannot_be_proved_consistent() {
     let first = shown_first.ok(&["checkpoint"]);
     let first_file = shown_first.file("first.txt", first.as_bytes());
     let other = TestEnv::init();
-    let add = |n: usize| {
-        let slug = format!("s{n}");
-        other.ok(&[
-            "source",
-            "add",
-            &slug,
-            "--name",
-            &slug,
-            "--kind",
-            "news-agency",
-            "--grade",
-            "B",
-        ]);
-    };
-    (0..11).for_each(add);
+    add_sources(&other, 0..11);
     let other_12 = other.file("other12.txt", other.ok(&["checkpoint"]).as_bytes());
-    (11..13).for_each(add);
+    add_sources(&other, 11..13);
     // The other history cannot prove that it extends the first checkpoint…
     let err = other.fails(&["prove", "--consistency", &first_file], 3);
     assert!(err.contains("rewritten"), "{err}");
@@ -592,23 +564,9 @@ fn a_witness_cosigns_only_checkpoints_that_extend_the_last_one() {
     // A split view: another history under the same origin, with its own
     // consistency proof from its own earlier checkpoint.
     let other = TestEnv::init();
-    let add = |n: usize| {
-        let slug = format!("s{n}");
-        other.ok(&[
-            "source",
-            "add",
-            &slug,
-            "--name",
-            &slug,
-            "--kind",
-            "news-agency",
-            "--grade",
-            "B",
-        ]);
-    };
-    (0..11).for_each(add);
+    add_sources(&other, 0..11);
     let other_12 = other.file("other12.txt", other.ok(&["checkpoint"]).as_bytes());
-    (11..15).for_each(add);
+    add_sources(&other, 11..15);
     let other_16 = witness.file("other16.txt", other.ok(&["checkpoint"]).as_bytes());
     let other_proof = witness.file(
         "other.json",
@@ -682,4 +640,22 @@ fn a_witness_cosigns_only_checkpoints_that_extend_the_last_one() {
         ],
         2,
     );
+}
+
+/// Adds sources s<n> for each n: another history, entry by entry.
+fn add_sources(env: &TestEnv, range: std::ops::Range<usize>) {
+    for n in range {
+        let slug = format!("s{n}");
+        env.ok(&[
+            "source",
+            "add",
+            &slug,
+            "--name",
+            &slug,
+            "--kind",
+            "news-agency",
+            "--grade",
+            "B",
+        ]);
+    }
 }
