@@ -201,3 +201,25 @@ CREATE TRIGGER tree_no_delete BEFORE DELETE ON tree
 BEGIN
     SELECT RAISE(ABORT, 'the Merkle tree is append-only: DELETE refused');
 END;
+
+-- === migration 4: authors, policies, signatures ===
+-- Which verifier key speaks for an author (from `author.add` entries).
+CREATE TABLE authors (
+    name TEXT PRIMARY KEY,
+    key  TEXT NOT NULL,
+    seq  INTEGER NOT NULL
+) STRICT;
+-- Ledger policies (from `policy.set` entries); none can be undone.
+CREATE TABLE policies (
+    name   TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    seq    INTEGER NOT NULL
+) STRICT;
+-- Signatures live beside the journal, outside the hashed bytes: an
+-- author's Ed25519 signature over the 32 bytes of the entry's hash.
+CREATE TABLE signatures (
+    seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    sig BLOB NOT NULL CHECK (length(sig) = 64),
+    PRIMARY KEY (seq, key)
+) STRICT;

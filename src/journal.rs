@@ -51,10 +51,12 @@ pub enum Op {
     DecisionAdd,
     ReportRetract,
     ReportRestore,
+    AuthorAdd,
+    PolicySet,
 }
 
 impl Op {
-    pub const ALL: [Op; 16] = [
+    pub const ALL: [Op; 18] = [
         Op::LedgerInit,
         Op::SourceAdd,
         Op::SourceAmend,
@@ -71,6 +73,8 @@ impl Op {
         Op::DecisionAdd,
         Op::ReportRetract,
         Op::ReportRestore,
+        Op::AuthorAdd,
+        Op::PolicySet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +95,8 @@ impl Op {
             Op::DecisionAdd => "decision.add",
             Op::ReportRetract => "report.retract",
             Op::ReportRestore => "report.restore",
+            Op::AuthorAdd => "author.add",
+            Op::PolicySet => "policy.set",
         }
     }
 

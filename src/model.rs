@@ -571,6 +571,25 @@ pub struct RetractBody {
     pub reason: String,
 }
 
+/// Which verifier key speaks for an author (the entity: the journal's
+/// author string).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorBody {
+    pub key: String,
+}
+
+/// A ledger policy (the entity: its name; today only
+/// `require-signatures`), which cannot be undone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyBody {
+    pub reason: String,
+}
+
+/// The one policy there is: every later entry signed by a registered author.
+pub const REQUIRE_SIGNATURES: &str = "require-signatures";
+
 /// An analyst's decision on a group: the range `[low, high]` (high `None`
 /// = unbounded) and the value within it taken as best. Decisions written
 /// before revision 2 carry only `value`, which is then the whole range.
@@ -630,6 +649,8 @@ pub enum Body {
     Claim(ClaimBody),
     Retract(RetractBody),
     Decision(DecisionBody),
+    Author(AuthorBody),
+    Policy(PolicyBody),
 }
 
 impl Body {
@@ -645,6 +666,8 @@ impl Body {
             Op::ClaimAdd | Op::ClaimAmend => Body::Claim(read(text)?),
             Op::ClaimRetract | Op::ClaimRestore | Op::ReportRetract | Op::ReportRestore => Body::Retract(read(text)?),
             Op::DecisionAdd => Body::Decision(read(text)?),
+            Op::AuthorAdd => Body::Author(read(text)?),
+            Op::PolicySet => Body::Policy(read(text)?),
         })
     }
 }
@@ -690,6 +713,18 @@ impl Body {
         };
         match self {
             Body::Init(_) => Ok(()),
+            Body::Author(b) => {
+                name("author", entity).map_err(|e| e.to_string())?;
+                signed_note::StandardVerifier::new(&b.key)
+                    .map(|_| ())
+                    .map_err(|_| format!("key '{}' is not a verifier key", shorten(&b.key)))
+            }
+            Body::Policy(b) => {
+                if entity != REQUIRE_SIGNATURES {
+                    return Err(format!("policy '{}' is not one tally knows", shorten(entity)));
+                }
+                filled("reason", &b.reason)
+            }
             Body::Source(b) => {
                 slug("source", entity)?;
                 filled("name", &b.name)
@@ -783,7 +818,8 @@ macro_rules! into_body {
     ($($t:ident => $v:ident),+) => { $(impl From<$t> for Body { fn from(b: $t) -> Body { Body::$v(b) } })+ };
 }
 into_body!(InitBody => Init, SourceBody => Source, ActorBody => Actor, EventBody => Event, ReportBody => Report,
-           ClaimBody => Claim, RetractBody => Retract, DecisionBody => Decision);
+           ClaimBody => Claim, RetractBody => Retract, DecisionBody => Decision, AuthorBody => Author,
+           PolicyBody => Policy);
 
 #[cfg(test)]
 mod tests {

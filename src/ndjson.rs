@@ -339,6 +339,7 @@ mod tests {
         let stamp = Stamp {
             author: "fuzz".into(),
             at: "2017-05-09T14:03:00Z".into(),
+            signer: None,
         };
         let (mut ledger, _) = Ledger::create(&dir.path().join("t.db"), &stamp, false).unwrap();
         let setup = concat!(

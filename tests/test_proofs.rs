@@ -659,3 +659,167 @@ fn add_sources(env: &TestEnv, range: std::ops::Range<usize>) {
         ]);
     }
 }
+
+#[test]
+fn entries_of_an_author_with_a_key_are_signed_and_verify_checks_them() {
+    let env = TestEnv::scenario();
+    // TestEnv writes as "tester".
+    let tester = generate_key(&env, "tester");
+    let other = generate_key(&env, "amina");
+    let head = env.head();
+    // Registering your own key proves you hold it: the entry is signed.
+    let err = env.fails(&["author", "add", "tester", "--key", &tester], 2);
+    assert!(err.contains("--signing-key"), "{err}");
+    let err = env.fails(
+        &[
+            "--signing-key",
+            "amina.key",
+            "author",
+            "add",
+            "tester",
+            "--key",
+            &tester,
+        ],
+        2,
+    );
+    assert!(err.contains("not the key"), "{err}");
+    env.fails(&["author", "add", "tester", "--key", "not-a-key"], 2);
+    assert_eq!(env.head(), head, "refusals write nothing");
+    env.ok(&[
+        "--signing-key",
+        "tester.key",
+        "author",
+        "add",
+        "tester",
+        "--key",
+        &tester,
+    ]);
+    env.ok(&["--signing-key", "tester.key", "author", "add", "amina", "--key", &other]);
+    // Writing as tester without the key is refused; with it, signed.
+    let head = env.head();
+    env.fails(&["claim", "retract", "c3", "--reason", "duplicate"], 2);
+    assert_eq!(env.head(), head);
+    let out = env
+        .cmd()
+        .env("TALLY_SIGNING_KEY", "tester.key")
+        .args(["claim", "retract", "c3", "--reason", "duplicate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v = env.json(&["verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+    assert_eq!(v["signatures"], 3);
+    // The journal export carries the signatures beside each signed entry.
+    let journal = env.ok(&["export", "--format", "journal"]);
+    let last: Value = serde_json::from_str(journal.lines().last().unwrap()).unwrap();
+    assert!(
+        last["signatures"][0]["key"].as_str().unwrap().starts_with("tester+"),
+        "{last}"
+    );
+    let unsigned: Value = serde_json::from_str(journal.lines().next().unwrap()).unwrap();
+    assert!(unsigned.get("signatures").is_none());
+
+    // A deleted, a changed and a misattributed signature are all caught.
+    let conn = Connection::open(&env.db).unwrap();
+    let seq: i64 = conn
+        .query_row("SELECT MAX(seq) FROM journal", [], |r| r.get(0))
+        .unwrap();
+    for (what, sql, needle) in [
+        (
+            "deleted",
+            format!("DELETE FROM signatures WHERE seq = {seq}"),
+            "carries no valid signature",
+        ),
+        (
+            "changed",
+            format!("UPDATE signatures SET sig = randomblob(64) WHERE seq = {seq}"),
+            "does not verify",
+        ),
+        (
+            "another key",
+            format!("UPDATE signatures SET key = '{other}' WHERE seq = {seq}"),
+            "not the registered key",
+        ),
+    ] {
+        let copy = env.dir.path().join(format!("{}.db", what.replace(' ', "-")));
+        conn.execute("VACUUM INTO ?", [copy.to_str().unwrap()]).unwrap();
+        let c2 = Connection::open(&copy).unwrap();
+        c2.execute_batch(&sql).unwrap();
+        drop(c2);
+        let out = env.run(&["--db", copy.to_str().unwrap(), "verify", "--json"]);
+        assert_eq!(out.code, 3, "{what}");
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        let problems = v["problems"].to_string();
+        assert!(problems.contains(needle), "{what}: {problems}");
+        assert!(
+            problems.contains(&format!("\"seq\":{seq}")),
+            "{what} names the seq: {problems}"
+        );
+    }
+}
+
+#[test]
+fn under_the_signature_policy_every_entry_is_signed() {
+    let env = TestEnv::scenario();
+    let tester = generate_key(&env, "tester");
+    // Only a registered author may set it.
+    env.fails(&["policy", "require-signatures", "--reason", "x"], 2);
+    env.ok(&[
+        "--signing-key",
+        "tester.key",
+        "author",
+        "add",
+        "tester",
+        "--key",
+        &tester,
+    ]);
+    env.ok(&[
+        "--signing-key",
+        "tester.key",
+        "policy",
+        "require-signatures",
+        "--reason",
+        "every entry signed",
+    ]);
+    env.fails(
+        &[
+            "--signing-key",
+            "tester.key",
+            "policy",
+            "require-signatures",
+            "--reason",
+            "again",
+        ],
+        2,
+    );
+    // An author with no key can no longer write.
+    let head = env.head();
+    let err = env.fails(&["--author", "bob", "claim", "retract", "c3", "--reason", "dup"], 2);
+    assert!(err.contains("requires signed entries"), "{err}");
+    assert_eq!(env.head(), head);
+    assert_eq!(env.json(&["verify"])["ok"], true);
+    // An unsigned entry slipped in behind tally's back is an integrity failure.
+    let conn = Connection::open(&env.db).unwrap();
+    let (seq, prev): (i64, String) = conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    let body = r#"{"grade":"A","kind":"other","name":"Forged","note":null,"url":null}"#;
+    let at = "2017-05-09T14:03:00Z";
+    let hash = tally::journal::entry_hash(seq + 1, &prev, at, "mallory", "source.add", "forged", body);
+    conn.execute(
+        "INSERT INTO journal VALUES (?, ?, ?, 'mallory', 'source.add', 'forged', ?, ?)",
+        rusqlite::params![seq + 1, prev, at, body, hash],
+    )
+    .unwrap();
+    drop(conn);
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let problems = v["problems"].to_string();
+    assert!(
+        problems.contains("unsigned entry after the ledger required signatures"),
+        "{problems}"
+    );
+}

@@ -173,6 +173,7 @@ fn the_importer_never_panics_on_arbitrary_lines() {
     let stamp = tally::ledger::Stamp {
         author: "fuzz".into(),
         at: "2017-05-09T14:03:00Z".into(),
+        signer: None,
     };
     let head = ledger.borrow().head().unwrap();
     let line = prop_oneof![

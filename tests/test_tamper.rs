@@ -150,6 +150,20 @@ fn every_projection_column_edit_is_caught() {
     ]);
     env.ok(&["source", "amend", "ap", "--note", "wire"]);
     env.ok(&["actor", "amend", "fama", "--note", "army"]);
+    // A registered author and the signature policy, for their tables.
+    let vkey = env.json(&["key", "generate", "tester"])["verifier_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.ok(&["--signing-key", "tester.key", "author", "add", "tester", "--key", &vkey]);
+    env.ok(&[
+        "--signing-key",
+        "tester.key",
+        "policy",
+        "require-signatures",
+        "--reason",
+        "signed from now on",
+    ]);
     let conn = Connection::open(&env.db).unwrap();
     let mut checked = 0;
     for (table, key) in tally::ledger::verify::PROJECTIONS {

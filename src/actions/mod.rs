@@ -9,6 +9,7 @@
 //! entity's current state, the body of its latest entry ([`current`]).
 
 mod actor;
+mod author;
 mod claim;
 mod decision;
 mod event;
@@ -16,6 +17,7 @@ mod report;
 mod source;
 
 pub use actor::{ActorInput, add_actor, amend_actor, resolve_actor};
+pub use author::{add_author, require_signatures};
 pub use claim::{ClaimInput, add_claim, add_claim_record, amend_claim, restore_claim, retract_claim};
 pub use decision::{DecisionInput, add_decision};
 pub use event::{EventInput, add_event, amend_event};

@@ -19,10 +19,6 @@ pub struct Args {
     /// text: the C2SP checkpoint; line: revision 1's tally:1:<seq>:<hash>
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
-    /// Sign the checkpoint with this private key file (from `tally key
-    /// generate`): prints the C2SP signed note
-    #[arg(long, value_name = "FILE", env = "TALLY_SIGNING_KEY", conflicts_with = "format")]
-    signing_key: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
@@ -58,8 +54,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     .to_string();
     let cp = proof::checkpoint(ledger.conn(), head.seq as u64)?;
     let text = proof::text(&cp);
-    let note = match &args.signing_key {
-        Some(path) => Some(keys::sign(&text, &keys::read_signer("--signing-key", path)?)?),
+    // With --signing-key, the C2SP signed note.
+    let note = match ctx.signer()? {
+        Some(signer) => Some(keys::sign(&text, &signer)?),
         None => None,
     };
     let shown = Shown {

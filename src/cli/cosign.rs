@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use tally::error::{Error, Result};
 use tally::ledger::Ledger;
 use tally::proof::AnyBundle;
-use tally::{keys, witness};
+use tally::witness;
 
 /// Countersign a checkpoint as a witness, once it extends the last one
 ///
@@ -19,9 +19,6 @@ pub struct Args {
     /// The checkpoint or signed note to cosign: a file, or `-` for stdin
     #[arg(value_name = "CP")]
     checkpoint: String,
-    /// The witness's private key file
-    #[arg(long, value_name = "FILE", env = "TALLY_SIGNING_KEY")]
-    signing_key: PathBuf,
     /// The witness's state file: `<origin> <size> <base64 root>` per line
     #[arg(long, value_name = "FILE")]
     state: PathBuf,
@@ -35,7 +32,9 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
-    let signer = keys::read_signer("--signing-key", &args.signing_key)?;
+    let signer = ctx
+        .signer()?
+        .ok_or_else(|| Error::Invalid("cosign needs the witness's key: --signing-key FILE".into()))?;
     let note = super::checkpoint::read("CP", &args.checkpoint)?;
     let cosigned = match (&args.ledger, &args.proof) {
         (Some(path), _) => {

@@ -45,12 +45,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     match args.format {
         Format::Journal => {
+            let signed = query::any_signatures(ledger.conn())?;
             replay::each_entry(ledger.conn(), None, |e| {
                 // The body is written as stored (canonical JSON), so hashes
                 // can be recomputed from these exact bytes.
-                writeln!(
+                write!(
                     out,
-                    "{{\"seq\":{},\"prev\":{},\"at\":{},\"author\":{},\"op\":{},\"entity\":{},\"body\":{},\"hash\":{}}}",
+                    "{{\"seq\":{},\"prev\":{},\"at\":{},\"author\":{},\"op\":{},\"entity\":{},\"body\":{},\"hash\":{}",
                     e.seq,
                     json(&e.prev),
                     json(&e.at),
@@ -60,6 +61,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
                     e.body,
                     json(&e.hash)
                 )?;
+                // Authors' signatures, outside the hashed bytes.
+                let sigs = if signed {
+                    query::signatures(ledger.conn(), e.seq)?
+                } else {
+                    Vec::new()
+                };
+                if !sigs.is_empty() {
+                    let sigs: Vec<_> = sigs
+                        .iter()
+                        .map(|(key, sig)| serde_json::json!({"key": key, "sig": sig}))
+                        .collect();
+                    write!(out, ",\"signatures\":{}", serde_json::Value::Array(sigs))?;
+                }
+                writeln!(out, "}}")?;
                 Ok(())
             })?;
         }

@@ -6,6 +6,7 @@
 
 mod actor;
 mod audit;
+mod author;
 mod check;
 mod checkpoint;
 mod claim;
@@ -55,6 +56,10 @@ pub struct Cli {
     /// Print machine-readable JSON
     #[arg(long, global = true)]
     json: bool,
+    /// A private key file (from `tally key generate`): signs the entries
+    /// this command writes as their author, a checkpoint, or a cosignature
+    #[arg(long, global = true, env = "TALLY_SIGNING_KEY", value_name = "FILE")]
+    signing_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -87,6 +92,10 @@ enum Command {
     Check(check::Args),
     Cosign(cosign::Args),
     #[command(subcommand)]
+    Author(author::Command),
+    #[command(subcommand)]
+    Policy(author::PolicyCommand),
+    #[command(subcommand)]
     Key(key::Command),
     Import(import::Args),
     Export(export::Args),
@@ -99,6 +108,7 @@ pub struct Ctx {
     pub db_given: bool,
     pub author: Option<String>,
     pub json: bool,
+    pub signing_key: Option<PathBuf>,
 }
 
 /// An open ledger that, when the command is done with it, says on stderr
@@ -146,7 +156,17 @@ impl Ctx {
                 .unwrap_or_else(|| "unknown".into()),
         };
         let author = tally::model::name("--author", &author)?;
-        Stamp::now(author)
+        let mut stamp = Stamp::now(author)?;
+        stamp.signer = self.signer()?.map(std::sync::Arc::new);
+        Ok(stamp)
+    }
+
+    /// The signer in the --signing-key file, if one was given.
+    pub fn signer(&self) -> Result<Option<signed_note::StandardSigner>> {
+        self.signing_key
+            .as_deref()
+            .map(|path| tally::keys::read_signer("--signing-key", path))
+            .transpose()
     }
 
     /// Appends one entry with `write` in one transaction, and prints it:
@@ -186,6 +206,7 @@ pub fn run(cli: Cli) -> Result<()> {
         db: cli.db.unwrap_or_else(|| PathBuf::from("tally.db")),
         author: cli.author,
         json: cli.json,
+        signing_key: cli.signing_key,
     };
     match cli.command {
         Command::Init(a) => init::run(&ctx, a),
@@ -208,6 +229,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Prove(a) => prove::run(&ctx, a),
         Command::Check(a) => check::run(&ctx, a),
         Command::Cosign(a) => cosign::run(&ctx, a),
+        Command::Author(c) => author::run(&ctx, c),
+        Command::Policy(c) => author::policy(&ctx, c),
         Command::Key(c) => key::run(&ctx, c),
         Command::Import(a) => import::run(&ctx, a),
         Command::Export(a) => export::run(&ctx, a),

@@ -32,6 +32,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<()> {
         )?;
         writeln!(out, "replayed them and compared tables: {}", report.tables.join(", "))?;
         writeln!(out, "checked {} captured files against their SHA-256", report.blobs)?;
+        if report.signatures > 0 {
+            writeln!(out, "checked {} authors' signatures", report.signatures)?;
+        }
         if let Some(cp) = &report.checkpoint {
             writeln!(out, "checked against checkpoint {cp}")?;
         }

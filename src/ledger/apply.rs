@@ -36,6 +36,12 @@ pub fn apply(conn: &Connection, h: &Header, body: &Body) -> Result<()> {
             retraction(conn, h, b)?
         }
         (Op::DecisionAdd, Body::Decision(b)) => decision(conn, h, b)?,
+        (Op::AuthorAdd, Body::Author(b)) => conn
+            .prepare_cached("INSERT OR REPLACE INTO authors (name, key, seq) VALUES (?, ?, ?)")?
+            .execute(rusqlite::params![h.entity, b.key, h.seq])?,
+        (Op::PolicySet, Body::Policy(b)) => conn
+            .prepare_cached("INSERT INTO policies (name, reason, seq) VALUES (?, ?, ?)")?
+            .execute(rusqlite::params![h.entity, b.reason, h.seq])?,
         _ => return Err(Error::Integrity(format!("{h}: body does not fit the op"))),
     };
     if changed != 1 {

@@ -56,10 +56,12 @@ const NO_MUTEX: OpenFlags = OpenFlags::SQLITE_OPEN_NO_MUTEX;
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Who records, and when.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Stamp {
     pub author: String,
     pub at: String,
+    /// The author's key, for an author the ledger has a key for.
+    pub signer: Option<std::sync::Arc<signed_note::StandardSigner>>,
 }
 
 impl Stamp {
@@ -75,7 +77,11 @@ impl Stamp {
                 "TALLY_NOW must be an RFC 3339 time such as 2017-05-09T14:03:00Z".into(),
             ));
         }
-        Ok(Stamp { author, at })
+        Ok(Stamp {
+            author,
+            at,
+            signer: None,
+        })
     }
 }
 
@@ -560,6 +566,11 @@ impl Tx<'_> {
         &self.tx
     }
 
+    /// Who the entries of this transaction are written as.
+    pub fn author(&self) -> &str {
+        &self.stamp.author
+    }
+
     /// Appends one entry and applies it to the projections.
     pub fn append(&mut self, op: Op, entity: &str, body: impl Into<Body>) -> Result<Entry> {
         let body = body.into();
@@ -589,6 +600,7 @@ impl Tx<'_> {
             None => self.edge.insert(tree::Edge::at(&self.tx, self.head.seq as u64)?),
         };
         tree::store(&self.tx, &edge.push(&hash)?)?;
+        self.sign(seq, &hash)?;
         self.memo.appended(op, entity);
         let prev = std::mem::replace(
             &mut self.head,
@@ -607,6 +619,59 @@ impl Tx<'_> {
             body: value,
             hash,
         })
+    }
+
+    /// Signs entry `seq` as its author, if the author has a key: with the
+    /// signer given, which must be that key. Without a key, an entry is
+    /// refused once the ledger requires signatures.
+    fn sign(&self, seq: i64, hash: &str) -> Result<()> {
+        use signed_note::{Signer, Verifier};
+        let author = &self.stamp.author;
+        let key: Option<String> = self
+            .tx
+            .prepare_cached("SELECT key FROM authors WHERE name = ?")?
+            .query_row([author], |r| r.get(0))
+            .optional()?;
+        let Some(key) = key else {
+            let required: bool = self
+                .tx
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM policies WHERE name = 'require-signatures')")?
+                .query_row([], |r| r.get(0))?;
+            if required {
+                return Err(Error::Invalid(format!(
+                    "this ledger requires signed entries and author '{author}' has no key: run `tally author add {author} --key VKEY` (as a registered author) first"
+                )));
+            }
+            if self.stamp.signer.is_some() {
+                return Err(Error::Invalid(format!(
+                    "--signing-key: author '{author}' has no key in this ledger; register it with `tally author add {author} --key VKEY`"
+                )));
+            }
+            return Ok(());
+        };
+        let verifier = signed_note::StandardVerifier::new(&key)
+            .map_err(|_| Error::Integrity(format!("author '{author}' has a key that is not a verifier key")))?;
+        let Some(signer) = &self.stamp.signer else {
+            return Err(Error::Invalid(format!(
+                "author '{author}' signs with key {}: give --signing-key FILE (or TALLY_SIGNING_KEY)",
+                verifier.name()
+            )));
+        };
+        if signer.name() != verifier.name() || signer.key_id() != verifier.key_id() {
+            return Err(Error::Invalid(format!(
+                "--signing-key: the key {} is not the key {} of author '{author}'",
+                signer.name(),
+                verifier.name()
+            )));
+        }
+        let digest = tree::hash_bytes(hash)?;
+        let sig = signer
+            .sign(&digest)
+            .map_err(|e| Error::Runtime(format!("cannot sign entry {seq}: {e}")))?;
+        self.tx
+            .prepare_cached("INSERT INTO signatures (seq, key, sig) VALUES (?, ?, ?)")?
+            .execute(params![seq, key, sig])?;
+        Ok(())
     }
 
     /// Whether event `slug` exists.
@@ -787,6 +852,7 @@ mod tests {
         let stamp = Stamp {
             author: "t".into(),
             at: "2017-05-09T14:03:00Z".into(),
+            signer: None,
         };
         let event = || crate::model::EventBody {
             title: "T".into(),

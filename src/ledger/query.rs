@@ -764,6 +764,24 @@ pub fn entries_between(conn: &Connection, from: i64, to: i64) -> Result<Vec<Entr
     Ok(rows)
 }
 
+/// The authors' signatures of entry `seq`: (verifier key, base64 of the
+/// 64-byte signature), as `export --format journal` writes them.
+pub fn signatures(conn: &Connection, seq: i64) -> Result<Vec<(String, String)>> {
+    use base64::Engine;
+    let mut stmt = conn.prepare_cached("SELECT key, sig FROM signatures WHERE seq = ? ORDER BY key")?;
+    let rows = stmt.query_map([seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)))?;
+    rows.map(|row| {
+        let (key, sig) = row?;
+        Ok((key, base64::engine::general_purpose::STANDARD.encode(sig)))
+    })
+    .collect()
+}
+
+/// Whether any entry is signed.
+pub fn any_signatures(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM signatures)", [], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,8 +12,12 @@ use crate::error::{Error, Result};
 
 /// The leaf hash of the entry whose hash is `hex`.
 pub fn leaf(hex: &str) -> Result<Hash> {
-    let bytes = decode_hex(hex).ok_or_else(|| Error::Integrity(format!("entry hash {hex:?} is not 64 hex digits")))?;
-    Ok(record_hash(&bytes))
+    Ok(record_hash(&hash_bytes(hex)?))
+}
+
+/// The 32 bytes of the entry hash `hex`: what authors sign.
+pub fn hash_bytes(hex: &str) -> Result<[u8; 32]> {
+    decode_hex(hex).ok_or_else(|| Error::Integrity(format!("entry hash {hex:?} is not 64 hex digits")))
 }
 
 fn decode_hex(hex: &str) -> Option<[u8; 32]> {

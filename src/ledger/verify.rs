@@ -40,6 +40,8 @@ pub const PROJECTIONS: &[(&str, &str)] = &[
     ("claims", "id"),
     ("decisions", "id"),
     ("tree", "idx"),
+    ("authors", "name"),
+    ("policies", "name"),
 ];
 
 /// Stop listing after this many problems; the first ones matter.
@@ -62,6 +64,8 @@ pub struct VerifyReport {
     pub head_hash: String,
     pub tables: Vec<String>,
     pub blobs: i64,
+    /// Authors' signatures checked.
+    pub signatures: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<String>,
     pub problems: Vec<Problem>,
@@ -172,6 +176,7 @@ pub fn verify_with(
             head_hash: String::new(),
             tables: Vec::new(),
             blobs: 0,
+            signatures: 0,
             checkpoint: against.map(|c| c.to_string()),
             problems: problems.0,
         });
@@ -248,8 +253,9 @@ pub fn verify_with(
         explain(path, &differing, migrations, &mut problems)?;
     }
 
-    // 4: blobs.
+    // 4: blobs, and authors' signatures.
     let blobs = check_blobs(conn, &mut problems)?;
+    let signatures = check_signatures(conn, &mut problems)?;
 
     // 5: the checkpoint.
     if let Some(cp) = against {
@@ -284,9 +290,93 @@ pub fn verify_with(
         head_hash: head.hash,
         tables: PROJECTIONS.iter().map(|(t, _)| t.to_string()).collect(),
         blobs,
+        signatures,
         checkpoint: against.map(|c| c.to_string()),
         problems,
     })
+}
+
+/// Every signature against its entry and its author's key at the time,
+/// and every entry that needed one: written as an author with a key, or
+/// after the signature policy. Returns the number of signatures checked.
+fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
+    use signed_note::Verifier;
+    let any: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM signatures) OR EXISTS (SELECT 1 FROM journal WHERE op IN ('author.add', 'policy.set'))",
+        [],
+        |r| r.get(0),
+    )?;
+    if !any {
+        return Ok(0);
+    }
+    let mut stmt = conn.prepare("SELECT seq FROM signatures WHERE seq NOT IN (SELECT seq FROM journal)")?;
+    for seq in stmt.query_map([], |r| r.get::<_, i64>(0))? {
+        problems.at(seq?, "a signature names an entry the journal does not have");
+    }
+    // Authors' keys and the policy, in journal order.
+    let mut keys: HashMap<String, String> = HashMap::new();
+    let mut required = false;
+    let mut checked = 0;
+    let mut stmt = conn.prepare(
+        "SELECT j.seq, j.author, j.op, j.entity, j.body, j.hash,
+                (SELECT json_group_array(json_array(s.key, hex(s.sig))) FROM signatures s WHERE s.seq = j.seq)
+         FROM journal j ORDER BY j.seq",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let (seq, author, op, entity): (i64, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let hash: String = r.get(5)?;
+        // A key registered by this very entry signs it (Tx::append applies
+        // before it signs).
+        if op == Op::AuthorAdd.as_str()
+            && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
+        {
+            keys.insert(entity.clone(), b.key);
+        }
+        let sigs: Vec<(String, String)> = serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default();
+        let registered = keys.get(&author);
+        let mut signed_by_author = false;
+        for (key, sig_hex) in &sigs {
+            checked += 1;
+            if Some(key) != registered {
+                problems.at(
+                    seq,
+                    format!("signed by a key that is not the registered key of author '{author}'"),
+                );
+                continue;
+            }
+            let ok = signed_note::StandardVerifier::new(key).is_ok_and(|v| {
+                let sig = (0..sig_hex.len() / 2)
+                    .filter_map(|i| u8::from_str_radix(sig_hex.get(2 * i..2 * i + 2)?, 16).ok())
+                    .collect::<Vec<u8>>();
+                tree::hash_bytes(&hash).is_ok_and(|digest| v.verify(&digest, &sig))
+            });
+            if ok {
+                signed_by_author = true;
+            } else {
+                problems.at(
+                    seq,
+                    format!(
+                        "the signature of author '{author}' does not verify: the entry or the signature was changed"
+                    ),
+                );
+            }
+        }
+        if !signed_by_author {
+            if registered.is_some() {
+                problems.at(
+                    seq,
+                    format!("written as '{author}', who has a key, but carries no valid signature by it"),
+                );
+            } else if required {
+                problems.at(seq, "an unsigned entry after the ledger required signatures");
+            }
+        }
+        if op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES {
+            required = true;
+        }
+    }
+    Ok(checked)
 }
 
 /// Entries handed to the replay thread at a time.
