@@ -202,7 +202,9 @@ BEGIN
     SELECT RAISE(ABORT, 'the Merkle tree is append-only: DELETE refused');
 END;
 
--- === migration 4: authors, policies, signatures ===
+-- === migration 4: authors, policies, signatures, origins ===
+-- The checkpoint origin chosen at `init --origin` (NULL: tally/<id>).
+ALTER TABLE ledger ADD COLUMN origin TEXT;
 -- Which verifier key speaks for an author (from `author.add` entries).
 CREATE TABLE authors (
     name TEXT PRIMARY KEY,

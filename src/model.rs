@@ -483,6 +483,25 @@ pub struct InitBody {
     pub ledger_id: String,
     pub version: String,
     pub demo: bool,
+    /// The checkpoint origin chosen at `init --origin` (absent: the
+    /// default `tally/<ledger id>`, and the genesis bytes of ledgers made
+    /// before revision 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// A checkpoint origin (SPEC §8): printable ASCII, no spaces, no `+`.
+pub fn checkpoint_origin(value: &str) -> Result<String> {
+    let ok = !value.is_empty() && value.len() <= 255 && value.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b'+');
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(Error::invalid(
+            "--origin",
+            shorten(value),
+            "expected 1-255 printable ASCII characters with no spaces and no '+', such as example.org/conflict-monitor",
+        ))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -712,7 +731,10 @@ impl Body {
             }
         };
         match self {
-            Body::Init(_) => Ok(()),
+            Body::Init(b) => match &b.origin {
+                Some(origin) => checkpoint_origin(origin).map(|_| ()).map_err(|e| e.to_string()),
+                None => Ok(()),
+            },
             Body::Author(b) => {
                 name("author", entity).map_err(|e| e.to_string())?;
                 signed_note::StandardVerifier::new(&b.key)

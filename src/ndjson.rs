@@ -341,7 +341,7 @@ mod tests {
             at: "2017-05-09T14:03:00Z".into(),
             signer: None,
         };
-        let (mut ledger, _) = Ledger::create(&dir.path().join("t.db"), &stamp, false).unwrap();
+        let (mut ledger, _) = Ledger::create(&dir.path().join("t.db"), &stamp, false, None).unwrap();
         let setup = concat!(
             r#"{"type":"source","slug":"ap","name":"AP"}"#,
             "\n",

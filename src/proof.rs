@@ -13,11 +13,14 @@ use crate::journal;
 use crate::ledger::tree;
 use crate::model::{EntityId, IdKind};
 
-/// A ledger's checkpoint origin: `tally/<ledger id>`.
+/// A ledger's checkpoint origin: the one chosen at `init --origin`, else
+/// `tally/<ledger id>`.
 pub fn origin(conn: &Connection) -> Result<String> {
-    let id: Option<String> = conn.query_row("SELECT id FROM ledger", [], |r| r.get(0)).optional()?;
-    let id = id.ok_or_else(|| Error::Invalid("the ledger has no entries to checkpoint".into()))?;
-    Ok(format!("tally/{id}"))
+    let row: Option<(String, Option<String>)> = conn
+        .query_row("SELECT id, origin FROM ledger", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (id, origin) = row.ok_or_else(|| Error::Invalid("the ledger has no entries to checkpoint".into()))?;
+    Ok(origin.unwrap_or_else(|| format!("tally/{id}")))
 }
 
 /// The C2SP checkpoint of the first `size` entries.

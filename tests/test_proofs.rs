@@ -823,3 +823,27 @@ fn under_the_signature_policy_every_entry_is_signed() {
         "{problems}"
     );
 }
+
+#[test]
+fn init_origin_names_the_checkpoints() {
+    let env = TestEnv::new();
+    let bad = env.fails(&["init", "--origin", "two words"], 2);
+    assert!(bad.contains("--origin"), "{bad}");
+    env.fails(&["init", "--origin", "a+b"], 2);
+    assert!(!env.db.exists(), "a refused init makes no file");
+    env.ok(&["init", "--origin", "example.org/conflict-monitor"]);
+    let cp = env.ok(&["checkpoint"]);
+    assert_eq!(cp.lines().next(), Some("example.org/conflict-monitor"));
+    assert_eq!(env.json(&["verify"])["ok"], true);
+    let journal = env.ok(&["export", "--format", "journal"]);
+    assert!(
+        journal.contains(r#""origin":"example.org/conflict-monitor""#),
+        "{journal}"
+    );
+    // A ledger made without it keeps the default.
+    let plain = TestEnv::init();
+    assert_eq!(
+        plain.ok(&["checkpoint"]).lines().next(),
+        Some("tally/5a11e7a11e7a11e7a11e7a11e7a11e70")
+    );
+}

@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, _args: Args) -> Result<()> {
         }
     }
     let stamp = ctx.stamp()?;
-    let mut ledger = super::Open(Ledger::create(&path, &stamp, true)?.0);
+    let mut ledger = super::Open(Ledger::create(&path, &stamp, true, None)?.0);
     let done = ledger.write(&stamp, |tx| ndjson::import(tx, SAMPLE.as_bytes(), &stamp.at, |_| {}))?;
     let head = ledger.head()?;
     if !ctx.json {

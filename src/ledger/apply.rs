@@ -182,8 +182,8 @@ fn init(conn: &Connection, h: &Header, b: &InitBody) -> Result<usize> {
             h.seq
         )));
     }
-    conn.prepare_cached("INSERT INTO ledger (id, version, demo, created) VALUES (?, ?, ?, ?)")?
-        .execute(params![b.ledger_id, b.version, b.demo, h.at])
+    conn.prepare_cached("INSERT INTO ledger (id, version, demo, created, origin) VALUES (?, ?, ?, ?, ?)")?
+        .execute(params![b.ledger_id, b.version, b.demo, h.at, b.origin])
         .map_err(sql_err(h))
 }
 

@@ -261,7 +261,8 @@ impl Ledger {
     /// Creates a new ledger file with its genesis entry. The file is
     /// created exclusively, so of two `init`s at once one wins and the
     /// other is told the ledger exists.
-    pub fn create(path: &Path, stamp: &Stamp, demo: bool) -> Result<(Ledger, Entry)> {
+    pub fn create(path: &Path, stamp: &Stamp, demo: bool, origin: Option<&str>) -> Result<(Ledger, Entry)> {
+        let origin = origin.map(crate::model::checkpoint_origin).transpose()?;
         let path = &literal(path);
         let exists = || {
             Error::Invalid(format!(
@@ -290,6 +291,7 @@ impl Ledger {
                 ledger_id: ledger_id()?,
                 version: env!("CARGO_PKG_VERSION").to_string(),
                 demo,
+                origin,
             };
             let entry = ledger.write(stamp, |tx| tx.append(Op::LedgerInit, "ledger", body))?;
             Ok((ledger, entry))
@@ -865,7 +867,7 @@ mod tests {
             event_type: None,
             reason: None,
         };
-        let (mut ledger, _) = Ledger::create(&path, &stamp, false).unwrap();
+        let (mut ledger, _) = Ledger::create(&path, &stamp, false, None).unwrap();
         ledger
             .write(&stamp, |tx| tx.append(Op::EventAdd, "e1", event()))
             .unwrap();
