@@ -117,6 +117,27 @@ impl TestEnv {
         ]);
     }
 
+    /// Appends, behind tally's back, a correctly hashed and linked
+    /// `source.add` of "forged" by "mallory", with no projection row, tree
+    /// hash or signature: what an attacker who knows the hashing rule can do.
+    #[track_caller]
+    pub fn append_forged_source(&self) {
+        let conn = rusqlite::Connection::open(&self.db).expect("open ledger");
+        let (seq, prev): (i64, String) = conn
+            .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .expect("head");
+        let body = r#"{"grade":"A","kind":"other","name":"Forged","note":null,"url":null}"#;
+        let at = "2017-05-09T14:03:00Z";
+        let hash = tally::journal::entry_hash(seq + 1, &prev, at, "mallory", "source.add", "forged", body);
+        conn.execute(
+            "INSERT INTO journal VALUES (?, ?, ?, 'mallory', 'source.add', 'forged', ?, ?)",
+            rusqlite::params![seq + 1, prev, at, body, hash],
+        )
+        .expect("append the forgery");
+    }
+
     /// The head, as revision 1's checkpoint line.
     #[track_caller]
     pub fn head(&self) -> String {

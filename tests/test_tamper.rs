@@ -95,21 +95,7 @@ fn a_forged_entry_at_the_end_is_caught() {
 #[test]
 fn a_correctly_hashed_forgery_without_its_projection_is_caught() {
     let env = TestEnv::scenario();
-    let conn = Connection::open(&env.db).unwrap();
-    let (seq, prev): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    let body = r#"{"grade":"A","kind":"other","name":"Forged","note":null,"url":null}"#;
-    let at = "2017-05-09T14:03:00Z";
-    let hash = tally::journal::entry_hash(seq + 1, &prev, at, "mallory", "source.add", "forged", body);
-    conn.execute(
-        "INSERT INTO journal VALUES (?, ?, ?, 'mallory', 'source.add', 'forged', ?, ?)",
-        rusqlite::params![seq + 1, prev, at, body, hash],
-    )
-    .unwrap();
-    drop(conn);
+    env.append_forged_source();
     let out = env.run(&["verify", "--json"]);
     assert_eq!(out.code, 3);
     let v: Value = serde_json::from_str(&out.stdout).unwrap();
