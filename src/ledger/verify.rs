@@ -315,57 +315,23 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     for seq in stmt.query_map([], |r| r.get::<_, i64>(0))? {
         problems.at(seq?, "a signature names an entry the journal does not have");
     }
-    // Authors' keys and the policy, in journal order.
-    let mut keys: HashMap<String, String> = HashMap::new();
+    // Authors' keys (parsed once each) and the policy, in journal order;
+    // each entry with its signatures, if any, through the (seq, key) index.
+    let mut keys: HashMap<String, (String, signed_note::StandardVerifier)> = HashMap::new();
     let mut required = false;
     let mut checked = 0;
     let mut stmt = conn.prepare(
-        "SELECT j.seq, j.author, j.op, j.entity, j.body, j.hash,
-                (SELECT json_group_array(json_array(s.key, hex(s.sig))) FROM signatures s WHERE s.seq = j.seq)
-         FROM journal j ORDER BY j.seq",
+        "SELECT j.seq, j.author, j.op, j.entity, j.body, j.hash, s.key, s.sig
+         FROM journal j LEFT JOIN signatures s ON s.seq = j.seq ORDER BY j.seq, s.key",
     )?;
     let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let (seq, author, op, entity): (i64, String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
-        let hash: String = r.get(5)?;
-        // A key registered by this very entry signs it (Tx::append applies
-        // before it signs).
-        if op == Op::AuthorAdd.as_str()
-            && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
-        {
-            keys.insert(entity.clone(), b.key);
-        }
-        let sigs: Vec<(String, String)> = serde_json::from_str(&r.get::<_, String>(6)?).unwrap_or_default();
-        let registered = keys.get(&author);
-        let mut signed_by_author = false;
-        for (key, sig_hex) in &sigs {
-            checked += 1;
-            if Some(key) != registered {
-                problems.at(
-                    seq,
-                    format!("signed by a key that is not the registered key of author '{author}'"),
-                );
-                continue;
-            }
-            let ok = signed_note::StandardVerifier::new(key).is_ok_and(|v| {
-                let sig = (0..sig_hex.len() / 2)
-                    .filter_map(|i| u8::from_str_radix(sig_hex.get(2 * i..2 * i + 2)?, 16).ok())
-                    .collect::<Vec<u8>>();
-                tree::hash_bytes(&hash).is_ok_and(|digest| v.verify(&digest, &sig))
-            });
-            if ok {
-                signed_by_author = true;
-            } else {
-                problems.at(
-                    seq,
-                    format!(
-                        "the signature of author '{author}' does not verify: the entry or the signature was changed"
-                    ),
-                );
-            }
-        }
-        if !signed_by_author {
-            if registered.is_some() {
+    // The entry being read: seq, author, whether the policy bound it,
+    // whether a valid signature by its author's key was found.
+    let mut entry: Option<(i64, String, bool, bool)> = None;
+    // Closes an entry: one that needed a signature and has none.
+    let close = |entry: Option<(i64, String, bool, bool)>, problems: &mut Problems, keys: &HashMap<_, _>| {
+        if let Some((seq, author, required, false)) = entry {
+            if keys.contains_key(&author) {
                 problems.at(
                     seq,
                     format!("written as '{author}', who has a key, but carries no valid signature by it"),
@@ -374,10 +340,51 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
                 problems.at(seq, "an unsigned entry after the ledger required signatures");
             }
         }
-        if op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES {
-            required = true;
+    };
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        if entry.as_ref().is_none_or(|(at, ..)| *at != seq) {
+            close(entry.take(), problems, &keys);
+            let (author, op, entity): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+            // A key registered by this very entry signs it (Tx::append
+            // applies, then signs); the policy binds the entries after it.
+            entry = Some((seq, author, required, false));
+            required |= op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES;
+            if op == Op::AuthorAdd.as_str()
+                && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
+                && let Ok(v) = signed_note::StandardVerifier::new(&b.key)
+            {
+                keys.insert(entity, (b.key, v));
+            }
+        }
+        let Some((key, sig)) = r.get::<_, Option<String>>(6)?.zip(r.get::<_, Option<Vec<u8>>>(7)?) else {
+            continue;
+        };
+        checked += 1;
+        let Some((_, author, _, signed)) = entry.as_mut() else {
+            continue;
+        };
+        match keys.get(author.as_str()).filter(|(k, _)| *k == key) {
+            None => problems.at(
+                seq,
+                format!("signed by a key that is not the registered key of author '{author}'"),
+            ),
+            Some((_, verifier)) => {
+                let hash: String = r.get(5)?;
+                if tree::hash_bytes(&hash).is_ok_and(|digest| verifier.verify(&digest, &sig)) {
+                    *signed = true;
+                } else {
+                    problems.at(
+                        seq,
+                        format!(
+                            "the signature of author '{author}' does not verify: the entry or the signature was changed"
+                        ),
+                    );
+                }
+            }
         }
     }
+    close(entry, problems, &keys);
     Ok(checked)
 }
 
