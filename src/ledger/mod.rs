@@ -520,12 +520,17 @@ struct Memo {
     origins: Capped<String>,
     /// The next free number of reports, claims and decisions.
     next: HashMap<IdKind, i64>,
+    /// The writer's key, if the writer is a registered author, and whether
+    /// the ledger requires signatures: read once, until an author or a
+    /// policy is recorded.
+    signing: Option<(Option<String>, bool)>,
 }
 
 impl Memo {
     fn appended(&mut self, op: Op, entity: &str) {
         match op {
             Op::SourceAdd | Op::SourceAmend | Op::ActorAdd | Op::ActorAmend => self.origins.0.clear(),
+            Op::AuthorAdd | Op::PolicySet => self.signing = None,
             Op::ReportAdd | Op::ClaimAdd | Op::DecisionAdd => match EntityId::parse(entity) {
                 Some(id) => {
                     self.next.insert(id.kind, id.num + 1);
@@ -580,8 +585,8 @@ impl Tx<'_> {
             serde_json::to_value(&body).map_err(|e| Error::Runtime(format!("cannot encode entry body: {e}")))?;
         let text = journal::canonical(&value).map_err(|e| Error::Invalid(e.to_string()))?;
         let seq = self.head.seq + 1;
-        let (at, author) = (&self.stamp.at, &self.stamp.author);
-        let hash = journal::entry_hash(seq, &self.head.hash, at, author, op.as_str(), entity, &text);
+        let (at, author) = (self.stamp.at.clone(), self.stamp.author.clone());
+        let hash = journal::entry_hash(seq, &self.head.hash, &at, &author, op.as_str(), entity, &text);
         self.tx
             .prepare_cached(
                 "INSERT INTO journal (seq, prev, at, author, op, entity, body, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -596,14 +601,25 @@ impl Tx<'_> {
                 text,
                 hash
             ])?;
-        apply::apply(&self.tx, &Header { seq, at, op, entity }, &body)?;
+        apply::apply(
+            &self.tx,
+            &Header {
+                seq,
+                at: &at,
+                op,
+                entity,
+            },
+            &body,
+        )?;
         let edge = match &mut self.edge {
             Some(edge) => edge,
             None => self.edge.insert(tree::Edge::at(&self.tx, self.head.seq as u64)?),
         };
         tree::store(&self.tx, &edge.push(&hash)?)?;
-        self.sign(seq, &hash)?;
+        // An author.add applies before it signs: a key registered by this
+        // very entry signs it.
         self.memo.appended(op, entity);
+        self.sign(seq, &hash)?;
         let prev = std::mem::replace(
             &mut self.head,
             Head {
@@ -614,8 +630,8 @@ impl Tx<'_> {
         Ok(Entry {
             seq,
             prev: prev.hash,
-            at: at.clone(),
-            author: author.clone(),
+            at,
+            author,
             op,
             entity: entity.to_string(),
             body: value,
@@ -626,19 +642,25 @@ impl Tx<'_> {
     /// Signs entry `seq` as its author, if the author has a key: with the
     /// signer given, which must be that key. Without a key, an entry is
     /// refused once the ledger requires signatures.
-    fn sign(&self, seq: i64, hash: &str) -> Result<()> {
+    fn sign(&mut self, seq: i64, hash: &str) -> Result<()> {
         use signed_note::{Signer, Verifier};
+        let (key, required) = match &self.memo.signing {
+            Some(rule) => rule.clone(),
+            None => {
+                let key: Option<String> = self
+                    .tx
+                    .prepare_cached("SELECT key FROM authors WHERE name = ?")?
+                    .query_row([&self.stamp.author], |r| r.get(0))
+                    .optional()?;
+                let required: bool = self
+                    .tx
+                    .prepare_cached("SELECT EXISTS (SELECT 1 FROM policies WHERE name = ?)")?
+                    .query_row([crate::model::REQUIRE_SIGNATURES], |r| r.get(0))?;
+                self.memo.signing.insert((key, required)).clone()
+            }
+        };
         let author = &self.stamp.author;
-        let key: Option<String> = self
-            .tx
-            .prepare_cached("SELECT key FROM authors WHERE name = ?")?
-            .query_row([author], |r| r.get(0))
-            .optional()?;
         let Some(key) = key else {
-            let required: bool = self
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM policies WHERE name = 'require-signatures')")?
-                .query_row([], |r| r.get(0))?;
             if required {
                 return Err(Error::Invalid(format!(
                     "this ledger requires signed entries and author '{author}' has no key: run `tally author add {author} --key VKEY` (as a registered author) first"
