@@ -68,25 +68,27 @@ pub fn read_signer(field: &str, path: &Path) -> Result<StandardSigner> {
     })
 }
 
-/// A verifier key given as `NAME+<hash>+<base64>`, or `@FILE` holding one,
-/// checked: the key's text.
-pub fn verifier_key(field: &str, arg: &str) -> Result<String> {
+/// A verifier key given as `NAME+<hash>+<base64>`, or `@FILE` holding one:
+/// (the key's text, its name, the verifier).
+fn parse_verifier(field: &str, arg: &str) -> Result<(String, String, StandardVerifier)> {
     let vkey = match arg.strip_prefix('@') {
         Some(path) => input::read_text(field, Path::new(path), 4096)?.trim().to_string(),
         None => arg.trim().to_string(),
     };
-    StandardVerifier::new(&vkey)
-        .map_err(|_| Error::invalid(field, arg, "expected a verifier key NAME+<hash>+<base64>, or @FILE"))?;
-    Ok(vkey)
-}
-
-/// [`verifier_key`], ready to verify: (the key's name, the verifier).
-pub fn read_verifier(field: &str, arg: &str) -> Result<(String, StandardVerifier)> {
-    let vkey = verifier_key(field, arg)?;
     let verifier = StandardVerifier::new(&vkey)
         .map_err(|_| Error::invalid(field, arg, "expected a verifier key NAME+<hash>+<base64>, or @FILE"))?;
     let name = vkey.split('+').next().unwrap_or_default().to_string();
-    Ok((name, verifier))
+    Ok((vkey, name, verifier))
+}
+
+/// A verifier key argument, checked: the key's text.
+pub fn verifier_key(field: &str, arg: &str) -> Result<String> {
+    parse_verifier(field, arg).map(|(vkey, _, _)| vkey)
+}
+
+/// A verifier key argument, ready to verify: (the key's name, the verifier).
+pub fn read_verifier(field: &str, arg: &str) -> Result<(String, StandardVerifier)> {
+    parse_verifier(field, arg).map(|(_, name, verifier)| (name, verifier))
 }
 
 /// `text` signed by `signer`: the C2SP signed note.

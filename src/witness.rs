@@ -14,7 +14,6 @@ use signed_note::{Note, StandardSigner};
 
 use crate::error::{Error, Result};
 use crate::input;
-use crate::ledger::tree;
 use crate::proof::{self, Checkpoint, Consistency};
 
 /// How the witness learns that the new checkpoint extends the old one.
@@ -134,11 +133,11 @@ fn extends(old: &Checkpoint, new: &Checkpoint, evidence: &Evidence) -> std::resu
     }
     match evidence {
         Evidence::Ledger(conn) => {
-            let at = |cp: &Checkpoint| tree::root(conn, cp.size()).ok().filter(|r| r == cp.hash());
-            if proof::resolve(conn, "CP", new).is_err() || at(new).is_none() {
+            // resolve checks the origin, the size and the root.
+            if proof::resolve(conn, "CP", new).is_err() {
                 return Err("the ledger does not have this checkpoint".into());
             }
-            if at(old).is_none() {
+            if proof::resolve(conn, "CP", old).is_err() {
                 return Err("the ledger no longer has the last cosigned checkpoint".into());
             }
             Ok(())

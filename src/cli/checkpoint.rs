@@ -92,14 +92,19 @@ pub fn resolve(ledger: &Ledger, field: &str, arg: &str) -> Result<Checkpoint> {
     if text.trim_start().starts_with("tally:") {
         return Checkpoint::parse(field, text.trim());
     }
-    let cp = proof::parse_checkpoint(&text).ok_or_else(|| {
-        Error::invalid(
-            field,
-            arg,
-            "expected tally:1:<seq>:<hash>, or a file holding a C2SP checkpoint or signed note",
-        )
-    })?;
+    let cp = c2sp(
+        field,
+        arg,
+        &text,
+        "expected tally:1:<seq>:<hash>, or a file holding a C2SP checkpoint or signed note",
+    )?;
     proof::resolve(ledger.conn(), field, &cp)
+}
+
+/// The C2SP checkpoint in `text`, read from argument `arg`; else bad input
+/// naming what is `accepted`.
+pub fn c2sp(field: &str, arg: &str, text: &str, accepted: &str) -> Result<proof::Checkpoint> {
+    proof::parse_checkpoint(text).ok_or_else(|| Error::invalid(field, arg, accepted))
 }
 
 /// The text of a checkpoint or bundle argument: a file's contents, stdin

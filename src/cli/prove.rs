@@ -86,9 +86,12 @@ fn checkpoint(ledger: &Ledger, field: &str, arg: Option<&str>) -> Result<(Checkp
     match arg {
         Some(arg) => {
             let text = super::checkpoint::read(field, arg)?;
-            let cp = proof::parse_checkpoint(&text).ok_or_else(|| {
-                Error::invalid(field, arg, "expected a file holding a C2SP checkpoint or signed note")
-            })?;
+            let cp = super::checkpoint::c2sp(
+                field,
+                arg,
+                &text,
+                "expected a file holding a C2SP checkpoint or signed note",
+            )?;
             proof::resolve(conn, field, &cp)?;
             Ok((cp, text))
         }
