@@ -425,18 +425,7 @@ fn consistency_bundles_prove_a_ledger_only_grew() {
     let env = TestEnv::scenario();
     let old = env.ok(&["checkpoint"]);
     let old_file = env.file("old.txt", old.as_bytes());
-    env.ok(&["claim", "retract", "c3", "--reason", "duplicate of c2"]);
-    env.ok(&[
-        "source",
-        "add",
-        "afp",
-        "--name",
-        "AFP",
-        "--kind",
-        "news-agency",
-        "--grade",
-        "B",
-    ]);
+    grow(&env);
     let new = env.ok(&["checkpoint"]);
     let new_file = env.file("new.txt", new.as_bytes());
     let b: Value = serde_json::from_str(&env.ok(&["prove", "--consistency", &old_file, &new_file])).unwrap();
@@ -531,18 +520,7 @@ fn a_witness_cosigns_only_checkpoints_that_extend_the_last_one() {
     publisher.ok(&["check", &bundle, "--key", &wkey]);
 
     // The ledger grows: the next checkpoint is cosigned from a proof alone.
-    publisher.ok(&["claim", "retract", "c3", "--reason", "duplicate of c2"]);
-    publisher.ok(&[
-        "source",
-        "add",
-        "afp",
-        "--name",
-        "AFP",
-        "--kind",
-        "news-agency",
-        "--grade",
-        "B",
-    ]);
+    grow(&publisher);
     let second = publisher.ok(&["checkpoint"]);
     let second_file = witness.file("second.txt", second.as_bytes());
     let grew = witness.file(
@@ -832,4 +810,30 @@ fn init_origin_names_the_checkpoints() {
         plain.ok(&["checkpoint"]).lines().next(),
         Some("tally/5a11e7a11e7a11e7a11e7a11e7a11e70")
     );
+}
+
+/// Two more entries on the scenario: the ledger grows from 12 to 14.
+fn grow(env: &TestEnv) {
+    env.ok(&["claim", "retract", "c3", "--reason", "duplicate of c2"]);
+    add_sources(env, 100..101);
+}
+
+#[test]
+fn the_tree_is_append_only_and_prove_never_overwrites() {
+    let env = TestEnv::scenario();
+    let conn = Connection::open(&env.db).unwrap();
+    for sql in [
+        "UPDATE tree SET hash = randomblob(32) WHERE idx = 0",
+        "DELETE FROM tree WHERE idx = 0",
+    ] {
+        let err = conn.execute(sql, []).unwrap_err().to_string();
+        assert!(err.contains("append-only"), "{sql}: {err}");
+    }
+    drop(conn);
+    let out = env.dir.path().join("c3.proof.json");
+    env.ok(&["prove", "c3", "--out", out.to_str().unwrap()]);
+    let first = std::fs::read(&out).unwrap();
+    let err = env.fails(&["prove", "c2", "--out", out.to_str().unwrap()], 2);
+    assert!(err.contains("never overwritten"), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), first);
 }
