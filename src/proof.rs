@@ -203,16 +203,6 @@ pub struct Checked {
     pub signatures_checked: usize,
 }
 
-/// Parses a bundle: exit 2 for anything that is not one.
-pub fn parse_bundle(text: &str) -> Result<Bundle> {
-    let bundle: Bundle = serde_json::from_str(text).map_err(|e| {
-        Error::Invalid(format!(
-            "BUNDLE: not an inclusion bundle (JSON with target, checkpoint, entries): {e}"
-        ))
-    })?;
-    Ok(bundle)
-}
-
 /// Checks an inclusion bundle with no ledger: each entry's hash from its
 /// fields, its leaf index and tree size against the checkpoint, and its
 /// path to the checkpoint's root. A failure is an integrity error naming
@@ -414,7 +404,11 @@ impl AnyBundle {
                 ))
             })
         } else {
-            parse_bundle(text).map(AnyBundle::Inclusion)
+            serde_json::from_value(value).map(AnyBundle::Inclusion).map_err(|e| {
+                Error::Invalid(format!(
+                    "BUNDLE: not an inclusion bundle (JSON with target, checkpoint, entries): {e}"
+                ))
+            })
         }
     }
 
