@@ -985,10 +985,8 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         // "including five children": the same kind, the noun after.
         let as_part = || {
             part_of.map(|kind| {
-                let mut k = end;
-                if toks.get(k).is_some_and(|t| t.word == "of") && toks.get(k + 1).is_some_and(|t| t.word == "them") {
-                    k += 2;
-                }
+                // "two of them children": the noun after "of them".
+                let k = if of_them { end + 2 } else { end };
                 let subject: Vec<String> = toks[k..(k + 3).min(toks.len())]
                     .iter()
                     .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
