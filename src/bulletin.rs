@@ -1652,6 +1652,23 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
     /// its prefixes once read "not less than 4" as "less than 4" and "a
     /// maximum of 10" as exactly 10.
     #[test]
+    fn parts_of_a_toll_and_nouns_after_toll_adjectives() {
+        let text = "Strike on a market\n\nA monitor said 23 people were killed, two of them children. \
+                    A spokesman reported 50 wounded workers. (Agence X, May 4)\n";
+        let items = parse(text, Some(2022));
+        let part = find(&items[0], "killed", "two");
+        assert_eq!(
+            (part.subject.as_str(), part.low, part.high),
+            ("children", Some(2), Some(2))
+        );
+        let whole = find(&items[0], "killed", "23");
+        // "people" is recorded as the total (model::subject).
+        assert_eq!(crate::model::subject(&whole.subject).unwrap(), "total");
+        let wounded = find(&items[0], "wounded", "50");
+        assert_eq!((wounded.subject.as_str(), wounded.low), ("workers", Some(50)));
+    }
+
+    #[test]
     fn counts_are_read_by_the_quantity_parser() {
         let text = "Raid on an army post\n\nAt most ten soldiers died in the raid on Tuesday 3 May 2022, \
                     and not less than 4 civilians were wounded. Just under 30 people fled. (Agence X, May 4)\n";
