@@ -3,6 +3,10 @@ use serde_json::Value;
 use std::path::PathBuf;
 use tempfile::TempDir;
 
+/// A ledger written by tally before revision 2 (committed despite `*.db` in
+/// `.gitignore`; a clean clone must have it).
+pub const REVISION_1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/revision-1.db");
+
 /// A temp dir with a ledger path, and the binary with pinned author and clock.
 pub struct TestEnv {
     pub dir: TempDir,

@@ -2,10 +2,8 @@
 //! version, files that are not ledgers, paths that look like URIs,
 //! read-only ledgers, closed pipes.
 
-use crate::common::TestEnv;
+use crate::common::{REVISION_1, TestEnv};
 use rusqlite::Connection;
-
-const REVISION_1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/revision-1.db");
 
 /// A ledger written by tally before revision 2 (the demo ledger plus one
 /// report with a capture), read without writing, then migrated by the

@@ -1,11 +1,9 @@
 //! SPEC §8: the Merkle tree, C2SP checkpoints, and proofs checked without
 //! the ledger.
 
-use crate::common::TestEnv;
+use crate::common::{REVISION_1, TestEnv};
 use rusqlite::Connection;
 use serde_json::Value;
-
-const REVISION_1: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/revision-1.db");
 
 /// An edit an attacker makes to a bundle.
 type Change = Box<dyn Fn(&mut Value)>;
