@@ -20,6 +20,7 @@ use super::{Head, apply, tree};
 use crate::error::{Error, Result};
 use crate::journal::Header;
 use crate::journal::{self, Op};
+use crate::keys::SignatureBatch;
 use crate::model::Body;
 use crate::model::{EntityId, IdKind};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -117,6 +118,14 @@ impl Problems {
     fn merge_by_seq(&mut self, other: Problems) {
         self.0.extend(other.0);
         self.0.sort_by_key(|p| p.seq);
+        self.0.truncate(MAX_PROBLEMS);
+    }
+
+    /// Adds `other`'s problems after this list's, in seq order among
+    /// themselves.
+    fn extend_sorted(&mut self, mut other: Problems) {
+        other.0.sort_by_key(|p| p.seq);
+        self.0.extend(other.0);
         self.0.truncate(MAX_PROBLEMS);
     }
 
@@ -255,7 +264,11 @@ pub fn verify_with(
 
     // 4: blobs, and authors' signatures.
     let blobs = check_blobs(conn, &mut problems)?;
-    let signatures = check_signatures(conn, &mut problems)?;
+    // Signatures are checked a batch at a time, so their problems are
+    // found out of order.
+    let mut by_signatures = Problems(Vec::new());
+    let signatures = check_signatures(conn, &mut by_signatures)?;
+    problems.extend_sorted(by_signatures);
 
     // 5: the checkpoint.
     if let Some(cp) = against {
@@ -300,7 +313,6 @@ pub fn verify_with(
 /// and every entry that needed one: written as an author with a key, or
 /// after the signature policy. Returns the number of signatures checked.
 fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
-    use signed_note::Verifier;
     let any: bool = conn.query_row(
         // The projections, not a scan of the journal: they were compared
         // with the journal's replay above, so an emptied one is reported.
@@ -317,7 +329,18 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     }
     // Authors' keys (parsed once each) and the policy, in journal order;
     // each entry with its signatures, if any, through the (seq, key) index.
-    let mut keys: HashMap<String, (String, signed_note::StandardVerifier)> = HashMap::new();
+    // Signatures by the registered key are checked a batch at a time; one
+    // that fails is reported after its batch, naming its seq and author.
+    let mut keys: HashMap<String, (String, ed25519_dalek::VerifyingKey)> = HashMap::new();
+    let mut batch: SignatureBatch<(i64, String)> = SignatureBatch::default();
+    let report = |failed: Vec<(i64, String)>, problems: &mut Problems| {
+        for (seq, author) in failed {
+            problems.at(
+                seq,
+                format!("the signature of author '{author}' does not verify: the entry or the signature was changed"),
+            );
+        }
+    };
     let mut required = false;
     let mut checked = 0;
     let mut stmt = conn.prepare(
@@ -326,7 +349,7 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     )?;
     let mut rows = stmt.query([])?;
     // The entry being read: seq, author, whether the policy bound it,
-    // whether a valid signature by its author's key was found.
+    // whether a signature by its author's key was found.
     let mut entry: Option<(i64, String, bool, bool)> = None;
     // Closes an entry: one that needed a signature and has none.
     let close = |entry: Option<(i64, String, bool, bool)>, problems: &mut Problems, keys: &HashMap<_, _>| {
@@ -352,7 +375,7 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
             required |= op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES;
             if op == Op::AuthorAdd.as_str()
                 && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
-                && let Ok(v) = signed_note::StandardVerifier::new(&b.key)
+                && let Some(v) = crate::keys::ed25519_key(&b.key)
             {
                 keys.insert(entity, (b.key, v));
             }
@@ -370,20 +393,22 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
                 format!("signed by a key that is not the registered key of author '{author}'"),
             ),
             Some((_, verifier)) => {
-                let hash: String = r.get(5)?;
-                if tree::hash_bytes(&hash).is_ok_and(|digest| verifier.verify(&digest, &sig)) {
-                    *signed = true;
-                } else {
-                    problems.at(
-                        seq,
-                        format!(
-                            "the signature of author '{author}' does not verify: the entry or the signature was changed"
-                        ),
-                    );
+                // Counted as signed now; a signature that fails its batch
+                // is reported as not verifying.
+                *signed = true;
+                let tag = (seq, author.clone());
+                let failed = match tree::hash_bytes(&r.get::<_, String>(5)?) {
+                    Ok(digest) => batch.push(tag, digest, &sig, *verifier),
+                    Err(_) => Some(tag),
+                };
+                report(failed.into_iter().collect(), problems);
+                if batch.is_full() {
+                    report(batch.check(), problems);
                 }
             }
         }
     }
+    report(batch.check(), problems);
     close(entry, problems, &keys);
     Ok(checked)
 }
