@@ -257,6 +257,8 @@ struct Tok {
     word: String,
     /// A comma, semicolon or colon follows it.
     clause_end: bool,
+    /// A semicolon follows it: the sentence's next clause stands alone.
+    semicolon: bool,
 }
 
 /// The words of a sentence. A French elision is its own word: "d'au moins"
@@ -282,6 +284,8 @@ fn tokens(sentence: &str) -> Vec<Tok> {
                 _ => vec![raw],
             }
         })
+        // French quotation marks stand apart: "cinq « terroristes »".
+        .filter(|raw| !raw.chars().all(|c| matches!(c, '«' | '»' | '"' | '“' | '”')))
         .map(|raw| {
             let clause_end = raw.ends_with([',', ';', ':']) || raw.ends_with("),");
             // An elided word keeps its apostrophe ("d'", "jusqu'").
@@ -293,10 +297,11 @@ fn tokens(sentence: &str) -> Vec<Tok> {
                 .to_lowercase();
             Tok {
                 raw: raw
-                    .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”'))
+                    .trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '"' | '“' | '”' | '«' | '»'))
                     .to_string(),
                 word,
                 clause_end,
+                semicolon: raw.ends_with(';'),
             }
         })
         .collect()
@@ -422,6 +427,17 @@ const SINGULAR_PEOPLE: &[&str] = &[
     "worker",
     "journalist",
     "villager",
+    "priest",
+    "prêtre",
+    "assaillant",
+    "attaquant",
+    "combattant",
+    "casque",
+    "militant",
+    "agent",
+    "attacker",
+    "gunman",
+    "fighter",
 ];
 
 /// Whether a sentence reads as French: its function words say so.
@@ -513,6 +529,12 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("injuring", "wounded", None),
         ("wounding", "wounded", None),
         ("hurt", "wounded", None),
+        ("injuries", "wounded", None),
+        ("unaccounted", "missing", None),
+        ("evacuated", "count", Some("evacuated")),
+        // People who fled are displaced, in both languages.
+        ("fui", "displaced", None),
+        ("réfugiés", "displaced", None),
         ("hostages", "abducted", None),
         ("hostage", "abducted", None),
         ("abducted", "abducted", None),
@@ -523,7 +545,7 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("displaced", "displaced", None),
         ("escaped", "count", Some("escaped")),
         ("escape", "count", Some("escaped")),
-        ("fled", "count", Some("fled")),
+        ("fled", "displaced", None),
         ("freed", "count", Some("freed")),
         ("captured", "count", Some("captured")),
         ("capture", "count", Some("captured")),
@@ -547,7 +569,7 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         "destroyed" | "destroying" => Some(("count", Some("destroyed"))),
         "taking" | "took" => Some(("abducted", None)),
         // French: "affirme avoir tué 30", "la perte de 71 soldats".
-        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" | "vie" => Some(("killed", None)),
+        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" | "vie" | "mort" => Some(("killed", None)),
         "blessé" | "blessant" => Some(("wounded", None)),
         "enlevé" | "enlevant" | "kidnappé" => Some(("abducted", None)),
         "arrêté" | "interpellé" | "arrêtant" => Some(("arrested", None)),
@@ -633,6 +655,21 @@ const AUX: &[&str] = &[
     "portés",
     "retrouvés",
     "et",
+    // Conjunctions and speech verbs: "the toll reached 88 as more bodies
+    // came out" has no subject "as more".
+    "as",
+    "when",
+    "because",
+    "but",
+    "since",
+    "until",
+    "amid",
+    "than",
+    "though",
+    "although",
+    "saying",
+    "said",
+    "says",
 ];
 
 /// Is token `i` a number that is part of a date, a year or a clock time?
@@ -655,6 +692,47 @@ fn date_like(toks: &[Tok], i: usize) -> bool {
                 "pm" | "am" | "gmt" | "utc" | "percent" | "%" | "km" | "kilometres" | "kilometers" | "miles"
             )
         })
+}
+
+/// Units of time and distance: "three days of mourning", "a 20-minute
+/// gunfight", "à une centaine de kilomètres" count no one.
+fn is_unit(w: &str) -> bool {
+    matches!(
+        w,
+        "day"
+            | "days"
+            | "hour"
+            | "hours"
+            | "minute"
+            | "minutes"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "year"
+            | "years"
+            | "km"
+            | "kilometres"
+            | "kilometers"
+            | "metres"
+            | "meters"
+            | "miles"
+            | "jour"
+            | "jours"
+            | "heure"
+            | "heures"
+            | "semaine"
+            | "semaines"
+            | "mois"
+            | "an"
+            | "ans"
+            | "années"
+            | "kilomètres"
+            | "mètres"
+            | "kilograms"
+            | "kilogrammes"
+            | "kg"
+    )
 }
 
 fn is_number_word(w: &str) -> bool {
@@ -726,6 +804,39 @@ const NOT_SPEAKER: &[&str] = &[
     "they", "he", "she", "we", "there", "le", "la", "les", "l'", "et", "qui", "que", "dont",
 ];
 
+/// Words of time before a speaker: "Later that day police chief Joseph
+/// Boinnet said", "Early on 16 January President Uhuru Kenyatta said".
+const TIME_WORDS: &[&str] = &[
+    "day",
+    "night",
+    "morning",
+    "evening",
+    "afternoon",
+    "week",
+    "weekend",
+    "today",
+    "yesterday",
+    "tonight",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "soir",
+    "matin",
+    "lendemain",
+    "veille",
+];
+
 /// Adverbs between a speaker and "said": "Kyrylenko later said".
 const BETWEEN: &[&str] = &[
     "later",
@@ -792,6 +903,8 @@ fn speaker(toks: &[Tok]) -> Option<String> {
                 let p = &toks[start - 1];
                 if p.clause_end
                     || NOT_SPEAKER.contains(&p.word.as_str())
+                    || month_of(&p.word).is_some()
+                    || TIME_WORDS.contains(&p.word.as_str())
                     || !p.word.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'')
                 {
                     break;
@@ -936,6 +1049,11 @@ const PART: &[&str] = &[
     "parmi",
     "ceux",
     "celles",
+    // "21 killed, in addition to five militants": the same kind.
+    "addition",
+    "besides",
+    "comprising",
+    "made",
 ];
 
 /// Whether the words before `i` put a toll: "the death toll rose to 57",
@@ -945,9 +1063,9 @@ fn toll_before(toks: &[Tok], i: usize) -> bool {
     toks[from..i].iter().any(|t| {
         matches!(
             t.word.as_str(),
-            "toll" | "bilan" | "dead" | "fatalities" | "morts" | "victimes"
+            "toll" | "bilan" | "dead" | "fatalities" | "morts" | "victimes" | "count" | "tally"
         )
-    }) && !toks[from..i].iter().any(|t| t.clause_end && t.word.ends_with(';'))
+    }) && !toks[from..i].iter().any(|t| t.semicolon)
 }
 
 fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claims: &mut Vec<Proposed>) {
@@ -959,8 +1077,18 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
     // The subject and end of the last count, for "16 militaires tués et
     // 18 blessés" (the wounded are soldiers too).
     let mut last_subject: Option<(String, usize)> = None;
+    // Where the last count ended.
+    let mut last_end: Option<usize> = None;
     while i < toks.len() {
-        let Some((end, phrase, low, high)) = quantity_at(toks, i) else {
+        let Some((end, phrase, low, high)) = quantity_at(toks, i).filter(|(end, ..)| {
+            let after = |k: usize| toks.get(k).map_or("", |t| t.word.as_str());
+            let unit = if matches!(after(*end), "de" | "d'" | "of") {
+                after(end + 1)
+            } else {
+                after(*end)
+            };
+            !is_unit(unit)
+        }) else {
             if PART.contains(&toks[i].word.as_str()) {
                 listing = last_kind.is_some();
             }
@@ -973,7 +1101,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
             .iter()
             .rev()
             .map(|t| t.word.as_str())
-            .filter(|w| !matches!(*w, "de" | "d'" | "them"))
+            .filter(|w| !matches!(*w, "de" | "d'" | "them" | "of" | "up"))
             .take(2)
             .collect();
         let introduced = back.iter().any(|w| PART.contains(w));
@@ -981,48 +1109,77 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         // "16 of them children": a part of the count just before.
         let of_them =
             toks.get(end).is_some_and(|t| t.word == "of") && toks.get(end + 1).is_some_and(|t| t.word == "them");
-        let part_of = last_kind.filter(|_| introduced || of_them || (listing && joined));
-        // "including five children": the same kind, the noun after.
-        let as_part = || {
-            part_of.map(|kind| {
-                // "two of them children": the noun after "of them".
-                let k = if of_them { end + 2 } else { end };
-                let subject: Vec<String> = toks[k..(k + 3).min(toks.len())]
-                    .iter()
-                    .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
-                    .enumerate()
-                    .take_while(|(n, _)| *n == 0 || !toks[k + n - 1].clause_end)
-                    .map(|(_, t)| t.raw.trim_end_matches(['.', ',']).to_string())
-                    .collect();
-                (
-                    kind,
-                    if subject.is_empty() {
-                        "total".into()
-                    } else {
-                        subject.join(" ")
-                    },
-                )
-            })
+        // "killed five people, a policeman among them": the noun, then
+        // "among them", "parmi eux".
+        let among_them = last_kind.is_some()
+            && toks
+                .get(end + 1)
+                .is_some_and(|t| matches!(t.word.as_str(), "among" | "parmi"))
+            && toks
+                .get(end + 2)
+                .is_some_and(|t| matches!(t.word.as_str(), "them" | "eux" | "elles"));
+        // A list goes on after "and" or a comma: "made up of 142 students,
+        // three police officers and three soldiers".
+        let continued = listing && (joined || i > 0 && toks[i - 1].clause_end);
+        let part_of = last_kind.filter(|_| introduced || of_them || among_them || continued);
+        // The noun after the number, up to three words within the clause.
+        let noun_after = |k: usize| -> String {
+            let subject: Vec<String> = toks[k.min(toks.len())..(k + 3).min(toks.len())]
+                .iter()
+                .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
+                .enumerate()
+                .take_while(|(n, _)| *n == 0 || !toks[k + n - 1].clause_end)
+                .map(|(_, t)| t.raw.trim_end_matches(['.', ',']).to_string())
+                .collect();
+            if subject.is_empty() {
+                "total".into()
+            } else {
+                subject.join(" ")
+            }
+        };
+        // "including five children": the same kind, the noun after ("two
+        // of them children": the noun after "of them").
+        let as_part = || part_of.map(|kind| (kind, noun_after(if of_them { end + 2 } else { end })));
+        // "la mort de 84 membres de Wagner et de 47 soldats maliens": a
+        // count joined to the one just before takes its kind.
+        let sibling = || {
+            last_kind
+                .zip(last_end)
+                .filter(|(_, e)| {
+                    joined
+                        && *e <= i
+                        && i - e <= 6
+                        && !toks[*e..i].iter().any(|t| t.clause_end || trigger(&t.word).is_some())
+                })
+                .map(|(kind, _)| (kind, noun_after(end)))
         };
         // "killed, two of them children": the part wins over the trigger
         // just before it, which belongs to the whole.
-        let found = if of_them { as_part() } else { None }
-            .or_else(|| find_trigger(toks, i, end))
-            .or_else(as_part)
-            .or_else(|| {
-                // "parmi les morts figurent deux secouristes": the noun after.
-                toll_before(toks, i).then(|| {
-                    let noun = toks
-                        .get(end)
-                        .filter(|t| t.word.chars().all(char::is_alphabetic) && !AUX.contains(&t.word.as_str()));
-                    let subject = match noun {
-                        Some(t) if !toks[end - 1].clause_end => t.raw.trim_end_matches(['.', ',']).to_string(),
-                        _ => "total".to_string(),
-                    };
-                    ("killed", subject)
-                })
-            });
-        listing = part_of.is_some() || (listing && joined);
+        let found = if among_them {
+            part_of.map(|kind| (kind, toks[end].raw.trim_end_matches(['.', ',']).to_string()))
+        } else if of_them {
+            as_part()
+        } else {
+            None
+        }
+        .or_else(|| noun_before(toks, i).map(|kind| (kind, "total".to_string())))
+        .or_else(|| find_trigger(toks, i, end))
+        .or_else(as_part)
+        .or_else(sibling)
+        .or_else(|| {
+            // "parmi les morts figurent deux secouristes": the noun after.
+            toll_before(toks, i).then(|| {
+                let noun = toks
+                    .get(end)
+                    .filter(|t| t.word.chars().all(char::is_alphabetic) && !AUX.contains(&t.word.as_str()));
+                let subject = match noun {
+                    Some(t) if !toks[end - 1].clause_end => t.raw.trim_end_matches(['.', ',']).to_string(),
+                    _ => "total".to_string(),
+                };
+                ("killed", subject)
+            })
+        });
+        listing = part_of.is_some() || continued;
         if PART
             .iter()
             .any(|p| toks[end..(end + 1).min(toks.len())].iter().any(|t| t.word == *p))
@@ -1035,10 +1192,14 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
                 Some((s, at))
                     if elided
                         && i >= *at
-                        && i - at <= 3
-                        && toks[*at..i]
-                            .iter()
-                            .any(|t| matches!(t.word.as_str(), "et" | "and" | ";"))
+                        && (i - at <= 3
+                            && toks[*at..i]
+                                .iter()
+                                .any(|t| matches!(t.word.as_str(), "et" | "and" | ";"))
+                            // "60 Afghans had died and 143 had been
+                            // wounded", "13 US service members, with 18
+                            // wounded".
+                            || i - at <= 8 && matches!(toks[i - 1].word.as_str(), "and" | "et" | "with" | "avec"))
                         || (elided && subject != "total" && last_subject.is_some()) =>
                 {
                     (kind, s.clone())
@@ -1048,6 +1209,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         });
         if let Some((kind, subject)) = found {
             last_kind = Some(kind);
+            last_end = Some(end);
             if subject != "total" && part_of.is_none() {
                 last_subject = Some((subject.clone(), end));
             }
@@ -1097,12 +1259,26 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
     // one; before anything else ("une source", "a rocket") it counts
     // nothing, unless it starts a longer quantity ("une vingtaine").
     if article && longest.as_ref().is_none_or(|(n, _)| *n == 1) {
-        let person = toks.iter().skip(i + 1).take(3).any(|t| {
-            SINGULAR_PEOPLE
-                .iter()
-                .any(|p| near(&t.word, p) && t.word.len() <= p.len() + 1 && !t.word.ends_with('s') || t.word == *p)
+        // "a spokesman for Civil Hospital": the noun phrase ends at its
+        // first preposition.
+        let person = toks
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .take(3)
+            .take_while(|(_, t)| !matches!(t.word.as_str(), "for" | "of" | "from" | "de" | "du" | "des" | "d'"))
+            .find(|(_, t)| {
+                SINGULAR_PEOPLE
+                    .iter()
+                    .any(|p| near(&t.word, p) && t.word.len() <= p.len() + 1 && !t.word.ends_with('s') || t.word == *p)
+            })
+            .map(|(k, _)| k);
+        // "A wounded student said": someone who speaks is not a count.
+        let speaks = person.is_some_and(|k| {
+            toks.get(k + 1)
+                .is_some_and(|t| matches!(t.word.as_str(), "said" | "says" | "told" | "recalled" | "explained"))
         });
-        return person.then(|| (i + 1, toks[i].raw.clone(), 1, Some(1)));
+        return (person.is_some() && !speaks).then(|| (i + 1, toks[i].raw.clone(), 1, Some(1)));
     }
     let (n, q) = longest?;
     let span = toks[i..i + n]
@@ -1129,6 +1305,38 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
         .trim_end_matches(['.', '!', '?'])
         .to_string();
     Some((i + n, phrase, q.low, q.high))
+}
+
+/// A casualty word that names what a number is, before it: "put the dead
+/// at 84 and the injured at 284", "the number of injured was about 50",
+/// "ramené le nombre de tués à 35". The word follows an article or "of",
+/// and a linking word stands between it and the number.
+fn noun_before(toks: &[Tok], start: usize) -> Option<&'static str> {
+    const LINK: &[&str] = &[
+        "at",
+        "to",
+        "was",
+        "were",
+        "is",
+        "stood",
+        "down",
+        "up",
+        "reached",
+        "à",
+        "est",
+        "était",
+        "s'élève",
+        "passé",
+    ];
+    let mut b = start;
+    while b > 0 && LINK.contains(&toks[b - 1].word.as_str()) && !toks[b - 1].clause_end {
+        b -= 1;
+    }
+    if b == start || b < 2 || toks[b - 1].clause_end {
+        return None;
+    }
+    let (kind, participle) = trigger(&toks[b - 1].word)?;
+    (participle.is_none() && matches!(toks[b - 2].word.as_str(), "the" | "of" | "de" | "des" | "les")).then_some(kind)
 }
 
 /// The casualty word of a number at toks[start..end): after it in the
@@ -1189,21 +1397,36 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     if let Some(b) = before
         && let Some((kind, participle)) = verb_before(&toks[b].word)
     {
-        let to = (end + 4).min(toks.len());
+        // "dozens of cattle", "une vingtaine d'enfants": the noun after.
+        let from = if toks
+            .get(end)
+            .is_some_and(|t| matches!(t.word.as_str(), "of" | "de" | "d'"))
+        {
+            end + 1
+        } else {
+            end
+        };
+        let to = (from + 4).min(toks.len());
         let mut words = Vec::new();
-        for t in &toks[end..to] {
+        for t in &toks[from..to] {
             if matches!(
                 t.word.as_str(),
-                "and" | "before" | "after" | "in" | "at" | "from" | "on" | "of" | "with" | "during"
+                "and" | "before" | "after" | "in" | "at" | "from" | "on" | "of" | "with" | "during" | "et"
             ) {
                 break;
             }
-            words.push(fix_typo(&t.raw));
+            // English nouns are corrected ("soliders"); French ones are
+            // not English typos ("membres de Wagner").
+            words.push(if french { t.raw.clone() } else { fix_typo(&t.raw) });
             if t.clause_end || t.raw.ends_with('.') {
                 break;
             }
         }
         let subject = words.join(" ").trim_end_matches('.').to_string();
+        // "took dozens of cattle": things taken, not people.
+        if kind == "abducted" && subject.split(' ').any(|w| THINGS.contains(&w.to_lowercase().as_str())) {
+            return None;
+        }
         return Some(make(kind, participle, subject));
     }
     // Forward, within the clause.
@@ -1214,12 +1437,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     while k < toks.len() && k < end + 10 {
         // "had been taken": abducted, unless taken to hospital.
         // Cattle, vehicles or weapons taken are no abduction.
-        let things = toks[end..k].iter().any(|t| {
-            matches!(
-                t.word.as_str(),
-                "cattle" | "livestock" | "goats" | "sheep" | "camels" | "animals" | "head" | "vehicles" | "weapons"
-            )
-        });
+        let things = toks[end..k].iter().any(|t| THINGS.contains(&t.word.as_str()));
         let taken = (toks[k].word == "taken" && !things).then(|| {
             let to_hospital = toks[k + 1..(k + 4).min(toks.len())]
                 .iter()
@@ -1230,6 +1448,20 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
             // "hostages" is itself the subject.
             let subject = if kind == "abducted" && toks[k].word.starts_with("hostage") && k == end {
                 "hostages".into()
+            } else if k == end && matches!(toks[k].word.as_str(), "refugees" | "réfugiés") {
+                // "2 750 réfugiés centrafricains": the noun is the subject,
+                // with the adjective after it.
+                let adjective = toks.get(k + 1).filter(|t| {
+                    !toks[k].clause_end
+                        && t.word.chars().all(char::is_alphabetic)
+                        && t.raw.starts_with(char::is_lowercase)
+                        && !AUX.contains(&t.word.as_str())
+                });
+                std::iter::once(&toks[k])
+                    .chain(adjective)
+                    .map(|t| t.raw.trim_end_matches(['.', ',']))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             } else if let Some(noun) = adjective_noun(toks, k, end) {
                 // "50 wounded workers": the noun after the adjective.
                 noun
@@ -1241,12 +1473,59 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         // Another number ends this one's clause, unless joined by "and":
         // "one peacekeeper and 15 jihadists were killed".
         let another = k > end && toks[k].word.chars().all(|c| c.is_ascii_digit()) && toks[k - 1].word != "and";
-        if toks[k].clause_end || another {
+        // A conjunction starts another clause: "the toll rose to 59 as
+        // more of the wounded died".
+        let conjunction = CONJUNCTIONS.contains(&toks[k].word.as_str());
+        if another || conjunction {
             break;
+        }
+        if toks[k].clause_end {
+            // "at least 13 people, children among them, had been killed":
+            // a part set off by commas does not end the clause.
+            match aside(toks, k + 1) {
+                Some(after) => k = after,
+                None => break,
+            }
+            continue;
         }
         k += 1;
     }
     None
+}
+
+/// Things taken that are no abduction: "dozens of cattle were taken".
+const THINGS: &[&str] = &[
+    "cattle",
+    "livestock",
+    "goats",
+    "sheep",
+    "camels",
+    "animals",
+    "head",
+    "vehicles",
+    "weapons",
+    "bétail",
+    "têtes",
+    "véhicules",
+    "armes",
+    "motos",
+];
+
+/// Words that start another clause.
+const CONJUNCTIONS: &[&str] = &[
+    "as", "when", "because", "but", "while", "whereas", "although", "though", "saying", "since", "until", "mais",
+    "car", "lorsque", "quand", "tandis",
+];
+
+/// A part set off by commas that starts at `from`: "children among them,",
+/// "including five children,", "dont dix enfants,". Returns the token after
+/// its closing comma.
+fn aside(toks: &[Tok], from: usize) -> Option<usize> {
+    let close = (from..(from + 6).min(toks.len())).find(|&k| toks[k].clause_end)?;
+    toks[from..=close]
+        .iter()
+        .any(|t| PART.contains(&t.word.as_str()))
+        .then_some(close + 1)
 }
 
 /// The plural noun after a toll adjective that follows the number at once,
@@ -1684,7 +1963,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             [
                 ("killed", Some("At most ten"), Some(0), Some(10)),
                 ("wounded", Some("not less than 4"), Some(4), None),
-                ("count", Some("Just under 30"), Some(27), Some(29)),
+                ("displaced", Some("Just under 30"), Some(27), Some(29)),
             ]
         );
     }

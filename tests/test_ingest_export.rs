@@ -67,7 +67,11 @@ fn ingest_dry_run_proposes_and_writes_nothing() {
         (died["hedge"].as_str(), died["low"].as_i64(), died["high"].as_i64()),
         (Some("alleged"), Some(18), Some(22))
     );
-    assert_eq!(find(&c, "count", "Nearly 50")["subject"], "people fled");
+    assert_eq!(
+        find(&c, "displaced", "Nearly 50")["subject"],
+        "people",
+        "people who fled are displaced"
+    );
 }
 
 /// One vocabulary: the extractor reads quantities with the quantity
@@ -87,7 +91,7 @@ fn bulletin_quantities_keep_their_bounds() {
     };
     assert_eq!(interval("killed", "A maximum of 10"), (Some(0), Some(10)));
     assert_eq!(interval("wounded", "not less than 4"), (Some(4), None));
-    let (low, high) = interval("count", "Just under 30");
+    let (low, high) = interval("displaced", "Just under 30");
     assert_eq!(high, Some(29), "just under 30 is the band below 30");
     assert!(low.is_some_and(|l| l < 29));
 }
