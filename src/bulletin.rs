@@ -2202,6 +2202,19 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
         assert_eq!((wounded.subject.as_str(), wounded.low), ("workers", Some(50)));
     }
 
+    /// The (kind, subject, phrase) of every claim the first item of
+    /// `text` proposes, in order.
+    #[track_caller]
+    fn assert_proposals(text: &str, year: Option<i32>, want: &[(&str, &str, &str)]) {
+        let items = parse(text, year);
+        let got: Vec<_> = items[0]
+            .claims
+            .iter()
+            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(got, want);
+    }
+
     /// Phrasings found on bulletins written apart from the extractor, one
     /// rule each (the sentences are ours; the shapes are theirs).
     #[test]
@@ -2219,15 +2232,10 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             A spokesman for the hospital said the wounded were being moved. \
             The governor declared three days of mourning. \
             Nearly 40 people fled the town. (Agence X, May 4)\n";
-        let items = parse(text, Some(2024));
-        let got: Vec<_> = items[0]
-            .claims
-            .iter()
-            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_proposals(
+            text,
+            Some(2024),
+            &[
                 ("killed", "total", "84"),
                 ("wounded", "total", "284"),
                 ("killed", "total", "59"),
@@ -2245,7 +2253,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("killed", "soldiers", "three"),
                 ("missing", "people", "50"),
                 ("displaced", "people", "Nearly 40"),
-            ]
+            ],
         );
     }
 
@@ -2261,15 +2269,10 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             Police said eight suspects aged 18 to 38 were in custody and that many of them were students. \
             The same station was bombed in November 2024, killing 26 people. \
             It was the deadliest attack since 2019, with 30 soldiers killed. (Agence X, March 12)\n";
-        let items = parse(text, None);
-        let got: Vec<_> = items[0]
-            .claims
-            .iter()
-            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_proposals(
+            text,
+            None,
+            &[
                 ("killed", "hostages", "26"),
                 ("count", "hostages freed", "155"),
                 ("abducted", "prisoners", "seven"),
@@ -2279,7 +2282,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("killed", "total", "253"),
                 ("arrested", "suspects", "eight"),
                 ("killed", "soldiers", "30"),
-            ]
+            ],
         );
     }
 
@@ -2294,15 +2297,10 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             Amnesty could confirm 12 dead and said two 500 kg bombs were used. \
             The agency had registered 8,166 people fleeing by 31 March; by 8 April its count had reached nearly 14,000. \
             The minister said 25 Indians had lost their lives, and recalled the 1960 treaty. (Agence X, April 9)\n";
-        let items = parse(text, Some(2021));
-        let got: Vec<_> = items[0]
-            .claims
-            .iter()
-            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_proposals(
+            text,
+            Some(2021),
+            &[
                 ("wounded", "people", "111"),
                 ("killed", "total", "16"),
                 ("killed", "attackers", "all 16"),
@@ -2314,7 +2312,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("displaced", "people", "8,166"),
                 ("displaced", "total", "nearly 14,000"),
                 ("killed", "Indians", "25"),
-            ]
+            ],
         );
         let text = "Attaque d'un village\n\n\
             Un élu a affirmé que 21 corps de militaires avaient été enterrés. \
@@ -2323,15 +2321,10 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             Le mercredi 10 septembre, 74 victimes ont été inhumées. \
             Selon une ONG, 132 femmes et 25 nourrissons ont péri ; plus d'une centaine de villageois ont été emmenés de force. \
             L'armée a annoncé cinq soldats toujours recherchés et dit avoir éliminé plus de 100 terroristes. (RFI, 11 septembre)\n";
-        let items = parse(text, Some(2025));
-        let got: Vec<_> = items[0]
-            .claims
-            .iter()
-            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_proposals(
+            text,
+            Some(2025),
+            &[
                 ("killed", "militaires", "21"),
                 ("killed", "militaires", "plus d'une dizaine"),
                 ("killed", "civils", "15"),
@@ -2344,7 +2337,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("abducted", "villageois", "plus d'une centaine"),
                 ("missing", "soldats", "cinq"),
                 ("killed", "terroristes", "plus de 100"),
-            ]
+            ],
         );
     }
 
@@ -2357,15 +2350,10 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
             Selon le HCR, au moins 2 750 réfugiés centrafricains sont arrivés en RDC. \
             Le bilan s'élève à 115 morts ; plus de 6 200 rescapés se sont repliés sur la ville. \
             Le gouvernement a décrété trois jours de deuil national. (RFI, 6 juin)\n";
-        let items = parse(text, Some(2024));
-        let got: Vec<_> = items[0]
-            .claims
-            .iter()
-            .map(|c| (c.kind.as_str(), c.subject.as_str(), c.phrase.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            got,
-            [
+        assert_proposals(
+            text,
+            Some(2024),
+            &[
                 ("killed", "total", "35"),
                 ("killed", "enfants", "24"),
                 ("killed", "membres de Wagner", "84"),
@@ -2374,7 +2362,7 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("killed", "terroristes", "cinq"),
                 ("displaced", "réfugiés centrafricains", "au moins 2 750"),
                 ("killed", "total", "115"),
-            ]
+            ],
         );
     }
 
