@@ -1383,3 +1383,49 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod bulletin_phrases {
+    /// The count phrases of the bulletin corpus (tests/fixtures/bulletins),
+    /// written by people who never saw this parser, each with the interval
+    /// an analyst gave it: every one is read as they read it, or refused
+    /// when it is an article before a noun ("a policeman"), which ingest
+    /// reads as one itself.
+    #[test]
+    fn every_bulletin_phrase_reads_as_its_writer_meant() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bulletins");
+        let (mut total, mut right, mut wrong) = (0, 0, Vec::new());
+        for file in std::fs::read_dir(dir).unwrap() {
+            let path = file.unwrap().path();
+            if !path.to_string_lossy().ends_with(".expect.json") {
+                continue;
+            }
+            let expect: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for claim in expect["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|i| i["claims"].as_array().unwrap())
+            {
+                if claim["kind"] == "responsibility" {
+                    continue;
+                }
+                let phrase = claim["phrase"].as_str().unwrap();
+                let want = (claim["low"].clone(), claim["high"].clone());
+                total += 1;
+                match super::parse(phrase) {
+                    Ok(q) if (serde_json::json!(q.low), serde_json::json!(q.high)) == want => right += 1,
+                    Ok(q) => wrong.push(format!("{phrase:?}: [{}, {:?}], meant {want:?}", q.low, q.high)),
+                    Err(_)
+                        if phrase
+                            .split(' ')
+                            .next()
+                            .is_some_and(|w| matches!(w, "a" | "A" | "an" | "An" | "un" | "Un" | "une" | "Une")) => {}
+                    Err(e) => wrong.push(format!("{phrase:?}: refused ({e})")),
+                }
+            }
+        }
+        assert!(total >= 500, "{total} phrases");
+        assert!(wrong.is_empty(), "{right} of {total} read as meant; not: {wrong:#?}");
+    }
+}
