@@ -337,6 +337,19 @@ fn sentences(text: &str) -> Vec<String> {
     out
 }
 
+/// Words as written: an elided French word joins the next ("forces de
+/// l'ordre", "plus d'une dizaine").
+fn join_words<S: AsRef<str>>(words: &[S]) -> String {
+    let mut out = String::new();
+    for w in words {
+        if !out.is_empty() && !out.ends_with(['\'', '’']) {
+            out.push(' ');
+        }
+        out.push_str(w.as_ref());
+    }
+    out
+}
+
 /// Edit distance of at most one (substitution, insertion, deletion or swap).
 fn near(a: &str, b: &str) -> bool {
     if a == b {
@@ -438,6 +451,10 @@ const SINGULAR_PEOPLE: &[&str] = &[
     "attacker",
     "gunman",
     "fighter",
+    // "un disparu", "un blessé", "un détenu a été tué".
+    "disparu",
+    "blessé",
+    "détenu",
 ];
 
 /// Whether a sentence reads as French: its function words say so.
@@ -542,6 +559,10 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("emmenées", "abducted", None),
         ("recherchés", "missing", None),
         ("capturés", "arrested", None),
+        ("évadés", "count", Some("évadés")),
+        ("évadées", "count", Some("évadées")),
+        ("fuite", "displaced", None),
+        ("alive", "count", Some("rescued")),
         ("capturées", "arrested", None),
         ("custody", "arrested", None),
         ("flee", "displaced", None),
@@ -579,19 +600,21 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
 fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
     match word {
         "killed" | "killing" | "kill" | "kills" | "lost" | "losing" | "murdered" | "murdering" | "massacred"
-        | "slaughtered" | "executed" | "executing" => Some(("killed", None)),
+        | "slaughtered" | "executed" | "executing" | "bodies" | "remains" | "deaths" => Some(("killed", None)),
+        "detained" | "detaining" | "arrested" | "arresting" => Some(("arrested", None)),
+        "displaced" | "displacing" => Some(("displaced", None)),
         "wounded" | "wounding" | "injured" | "injuring" => Some(("wounded", None)),
         "abducting" | "kidnapping" | "abducted" | "kidnapped" => Some(("abducted", None)),
         "capture" | "captured" | "capturing" => Some(("count", Some("captured"))),
         "seize" | "seized" | "seizing" => Some(("count", Some("seized"))),
         "destroyed" | "destroying" => Some(("count", Some("destroyed"))),
-        "taking" | "took" => Some(("abducted", None)),
+        "taking" | "took" | "holding" => Some(("abducted", None)),
         // French: "affirme avoir tué 30", "la perte de 71 soldats".
-        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "abattu" | "vie" | "mort" | "éliminé" | "éliminant"
-        | "exécuté" => Some(("killed", None)),
+        "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "neutraliser" | "abattu" | "abattre" | "vie" | "mort"
+        | "éliminé" | "éliminer" | "éliminant" | "exécuté" => Some(("killed", None)),
         "blessé" | "blessant" => Some(("wounded", None)),
         "enlevé" | "enlevant" | "kidnappé" => Some(("abducted", None)),
-        "arrêté" | "interpellé" | "arrêtant" => Some(("arrested", None)),
+        "arrêté" | "interpellé" | "arrêtant" | "arrestation" | "interpellation" => Some(("arrested", None)),
         _ => None,
     }
 }
@@ -1141,12 +1164,22 @@ fn counts_people(toks: &[Tok], i: usize, end: usize, phrase: &str) -> bool {
         );
     // "suspects aged 18 to 38", "âgés de 5 à 17 ans".
     let age = matches!(before(1), "aged" | "âgés" | "âgées" | "âgé") || before(2) == "aged" && before(1) == "between";
+    // "sur les 240 personnes que transportait le convoi", "out of 500":
+    // the whole a count is taken from; "76 %" is a share.
+    let whole = (before(1) == "les" && before(2) == "sur") || (before(1) == "of" && before(2) == "out");
+    let share = phrase.ends_with('%') || matches!(after(end), "%" | "percent" | "pour");
     // "two 500 kg bombs": a number before a number counts the second.
     let before_number = !toks[end - 1].clause_end
         && toks
             .get(end)
             .is_some_and(|t| !t.word.is_empty() && t.word.bytes().all(|b| b.is_ascii_digit()));
-    !is_unit(unit) && !change && !age && !before_number && !INDEFINITE.contains(&phrase.to_lowercase().as_str())
+    !is_unit(unit)
+        && !change
+        && !age
+        && !whole
+        && !share
+        && !before_number
+        && !INDEFINITE.contains(&phrase.to_lowercase().as_str())
 }
 
 /// Whether the words before `i` name the count just given: "lowered that
@@ -1231,22 +1264,31 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
             toks.get(end).is_some_and(|t| t.word == "of") && toks.get(end + 1).is_some_and(|t| t.word == "them");
         // "killed five people, a policeman among them": the noun, then
         // "among them", "parmi eux".
-        let among_them = last_kind.is_some()
-            && toks
-                .get(end + 1)
-                .is_some_and(|t| matches!(t.word.as_str(), "among" | "parmi"))
-            && toks
-                .get(end + 2)
-                .is_some_and(|t| matches!(t.word.as_str(), "them" | "eux" | "elles"));
+        // ("a six-year-old girl among them": the noun just before).
+        let among_them = (end..(end + 3).min(toks.len().saturating_sub(2))).find(|&n| {
+            last_kind.is_some()
+                && !toks[n].clause_end
+                && matches!(toks[n + 1].word.as_str(), "among" | "parmi")
+                && matches!(toks[n + 2].word.as_str(), "them" | "eux" | "elles")
+        });
         // A list goes on after "and" or a comma: "made up of 142 students,
         // three police officers and three soldiers".
         let continued = listing && (joined || i > 0 && toks[i - 1].clause_end);
-        let part_of = last_kind.filter(|_| introduced || of_them || among_them || continued);
+        let part_of = last_kind.filter(|_| introduced || of_them || among_them.is_some() || continued);
         // The noun after the number, up to three words within the clause.
         let noun_after = |k: usize| -> String {
             if k > 0 && toks[k - 1].clause_end {
                 return "total".into();
             }
+            // "une vingtaine d'enfants": the noun after "de".
+            let k = if toks
+                .get(k)
+                .is_some_and(|t| matches!(t.word.as_str(), "de" | "d'" | "of"))
+            {
+                k + 1
+            } else {
+                k
+            };
             let subject: Vec<String> = toks[k.min(toks.len())..(k + 3).min(toks.len())]
                 .iter()
                 .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
@@ -1257,7 +1299,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
             if subject.is_empty() {
                 "total".into()
             } else {
-                subject.join(" ")
+                join_words(&subject)
             }
         };
         // "including five children": the same kind, the noun after ("two
@@ -1278,10 +1320,15 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         };
         // "killed, two of them children": the part wins over the trigger
         // just before it, which belongs to the whole.
-        let found = if among_them {
-            part_of.map(|kind| (kind, toks[end].raw.trim_end_matches(['.', ',']).to_string()))
+        let found = if let Some(noun) = among_them {
+            part_of.map(|kind| (kind, toks[noun].raw.trim_end_matches(['.', ',']).to_string()))
         } else if of_them {
-            as_part()
+            // "20 of them had since died": what the clause says befell
+            // them, else the kind of the count they are part of.
+            find_trigger(toks, i, end)
+                .map(|(kind, _)| (kind, "total".to_string()))
+                .filter(|(kind, _)| Some(*kind) != last_kind)
+                .or_else(as_part)
         } else {
             None
         }
@@ -1431,15 +1478,8 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
     if !numeric {
         return None;
     }
-    // As written: an elided word joins the next ("plus d'une dizaine").
-    let mut phrase = String::new();
-    for t in &toks[i..i + n] {
-        if !phrase.is_empty() && !phrase.ends_with(['\'', '’']) {
-            phrase.push(' ');
-        }
-        phrase.push_str(&t.raw);
-    }
-    let phrase = phrase.trim_end_matches(['.', '!', '?']).to_string();
+    let raw: Vec<&str> = toks[i..i + n].iter().map(|t| t.raw.as_str()).collect();
+    let phrase = join_words(&raw).trim_end_matches(['.', '!', '?']).to_string();
     Some((i + n, phrase, q.low, q.high))
 }
 
@@ -1490,8 +1530,14 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     let subject_words = |from: usize, to: usize| -> String {
         let mut words = Vec::new();
         for (n, t) in toks[from..to].iter().enumerate() {
-            // "une vingtaine d'enfants", "dozens of people": the noun after.
-            if words.is_empty() && matches!(t.word.as_str(), "de" | "d'" | "des" | "of") {
+            // "une vingtaine d'enfants", "dozens of people", "40 le nombre
+            // d'assaillants": the noun after.
+            if words.is_empty()
+                && matches!(
+                    t.word.as_str(),
+                    "de" | "d'" | "des" | "of" | "le" | "la" | "les" | "the" | "nombre" | "number"
+                )
+            {
                 continue;
             }
             // "suspects aged 18 to 38", not "personnes âgées".
@@ -1513,7 +1559,14 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 break;
             }
         }
-        words.join(" ")
+        // "un enfant de 12 ans": no preposition ends a subject.
+        while words
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "de" | "d'" | "of" | "du" | "des"))
+        {
+            words.pop();
+        }
+        join_words(&words)
     };
     let make = |kind: &'static str, participle: Option<&'static str>, subject: String| -> (&'static str, String) {
         let subject = match subject.as_str() {
@@ -1575,7 +1628,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 break;
             }
         }
-        let subject = words.join(" ").trim_end_matches('.').to_string();
+        let subject = join_words(&words).trim_end_matches('.').to_string();
         // "took dozens of cattle": things taken, not people.
         if kind == "abducted" && subject.split(' ').any(|w| THINGS.contains(&w.to_lowercase().as_str())) {
             return None;
@@ -1687,6 +1740,16 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
             };
             return Some(make(kind, participle, subject));
         }
+        // "un enfant de 12 ans figurait parmi les morts": an age.
+        if k > end
+            && matches!(toks[k].word.as_str(), "de" | "of")
+            && toks
+                .get(k + 2)
+                .is_some_and(|t| matches!(t.word.as_str(), "ans" | "years"))
+        {
+            k += 3;
+            continue;
+        }
         // "eight suspects aged 18 to 38 were in custody": an age is no
         // other count.
         if matches!(toks[k].word.as_str(), "aged" | "âgés" | "âgées") {
@@ -1776,10 +1839,15 @@ const CONJUNCTIONS: &[&str] = &[
 fn aside(toks: &[Tok], from: usize) -> Option<usize> {
     let close = (from..(from + 6).min(toks.len())).find(|&k| toks[k].clause_end)?;
     // "seven of them children,", "âgés de 5 à 17 ans,".
-    (toks[from..=close]
-        .iter()
-        .any(|t| PART.contains(&t.word.as_str()) || matches!(t.word.as_str(), "them" | "eux"))
-        || matches!(toks[from].word.as_str(), "aged" | "âgés" | "âgées" | "âgé"))
+    // "27 hommes, en majorité peuls,", "six children, the youngest 18
+    // months old,".
+    (toks[from..=close].iter().any(|t| {
+        PART.contains(&t.word.as_str())
+            || matches!(
+                t.word.as_str(),
+                "them" | "eux" | "majorité" | "plupart" | "mostly" | "youngest" | "oldest"
+            )
+    }) || matches!(toks[from].word.as_str(), "aged" | "âgés" | "âgées" | "âgé"))
     .then_some(close + 1)
 }
 
@@ -2337,6 +2405,58 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("abducted", "villageois", "plus d'une centaine"),
                 ("missing", "soldats", "cinq"),
                 ("killed", "terroristes", "plus de 100"),
+            ],
+        );
+    }
+
+    #[test]
+    fn fifth_round_phrasings() {
+        assert_proposals(
+            "Blasts at a rally\n\n\
+            Investigators were identifying the bodies of two suicide bombers. \
+            By then the police had detained 24 suspects, 15 of them foreigners. \
+            The minister said seven people had been killed, a six-year-old girl among them. \
+            He said six children, the youngest 18 months old, were among the dead; 17 people had been pulled out alive. \
+            The agency said 46 injured people had been taken to hospital and 20 of them had since died, and that the attacks had displaced 6,527 people. \
+            The gunmen were holding 10 boys. (Agence X, June 16)\n",
+            Some(2025),
+            &[
+                ("killed", "suicide bombers", "two"),
+                ("arrested", "suspects", "24"),
+                ("arrested", "foreigners", "15"),
+                ("killed", "people", "seven"),
+                ("killed", "girl", "a"),
+                ("killed", "children", "six"),
+                ("count", "people rescued", "17"),
+                ("wounded", "total", "46"),
+                ("killed", "total", "20"),
+                ("displaced", "people", "6,527"),
+                ("abducted", "boys", "10"),
+            ],
+        );
+        assert_proposals(
+            "Attaque d'un convoi\n\n\
+            La riposte a permis de neutraliser une cinquantaine de terroristes. \
+            Selon des témoins, 27 hommes, en majorité peuls, ont été arrêtés. \
+            Amnesty fait état de l'arrestation d'au moins 30 hommes. \
+            Le PDG a relevé le bilan à 39 morts et un disparu, sur les 240 personnes que transportait le convoi. \
+            L'OIM recensait 4 972 personnes déplacées, dont 76 % hébergées dans des écoles. \
+            Sur les 533 personnes incarcérées, 532 détenus se sont évadés et un détenu a été tué. \
+            Un communiqué recensait 10 membres des forces de l'ordre tués, et un enfant de 12 ans figurait parmi les morts. \
+            Un bilan faisait état d'environ 3 000 habitants en fuite. (RFI, 8 mars)\n",
+            Some(2016),
+            &[
+                ("killed", "terroristes", "une cinquantaine"),
+                ("arrested", "hommes", "27"),
+                ("arrested", "hommes", "au moins 30"),
+                ("killed", "total", "39"),
+                ("missing", "total", "un"),
+                ("displaced", "personnes", "4 972"),
+                ("count", "détenus évadés", "532"),
+                ("killed", "détenu", "un"),
+                ("killed", "membres des forces de l'ordre", "10"),
+                ("killed", "enfant", "un"),
+                ("displaced", "habitants", "environ 3 000"),
             ],
         );
     }
