@@ -455,6 +455,7 @@ const SINGULAR_PEOPLE: &[&str] = &[
     "disparu",
     "blessé",
     "détenu",
+    "mort",
 ];
 
 /// Whether a sentence reads as French: its function words say so.
@@ -563,6 +564,12 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("évadées", "count", Some("évadées")),
         ("fuite", "displaced", None),
         ("alive", "count", Some("rescued")),
+        ("rounded", "arrested", None),
+        ("arrests", "arrested", None),
+        ("arrestations", "arrested", None),
+        ("raflés", "arrested", None),
+        ("raflées", "arrested", None),
+        ("cadavres", "killed", None),
         ("capturées", "arrested", None),
         ("custody", "arrested", None),
         ("flee", "displaced", None),
@@ -590,9 +597,11 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("seized", "count", Some("seized")),
         ("destroyed", "count", Some("destroyed")),
     ];
+    // The word itself first: "rounded" is no typo for "wounded".
     TRIGGERS
         .iter()
-        .find(|(w, _, _)| near(word, w))
+        .find(|(w, _, _)| word == *w)
+        .or_else(|| TRIGGERS.iter().find(|(w, _, _)| near(word, w)))
         .map(|(_, k, p)| (*k, *p))
 }
 
@@ -608,7 +617,9 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         "capture" | "captured" | "capturing" => Some(("count", Some("captured"))),
         "seize" | "seized" | "seizing" => Some(("count", Some("seized"))),
         "destroyed" | "destroying" => Some(("count", Some("destroyed"))),
-        "taking" | "took" | "holding" => Some(("abducted", None)),
+        "taking" | "took" | "holding" | "held" => Some(("abducted", None)),
+        "arrest" | "arrests" => Some(("arrested", None)),
+        "rescued" | "rescuing" => Some(("count", Some("rescued"))),
         // French: "affirme avoir tué 30", "la perte de 71 soldats".
         "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "neutraliser" | "abattu" | "abattre" | "vie" | "mort"
         | "éliminé" | "éliminer" | "éliminant" | "exécuté" => Some(("killed", None)),
@@ -731,6 +742,12 @@ const AUX: &[&str] = &[
     "déjà",
     "encore",
     "venus",
+    "badly",
+    "seriously",
+    "severely",
+    "slightly",
+    "lightly",
+    "gravely",
 ];
 
 /// Is token `i` a number that is part of a date, a year or a clock time?
@@ -747,6 +764,8 @@ fn date_like(toks: &[Tok], i: usize) -> bool {
     let next = |k: usize| toks.get(i + k).map_or("", |t| t.word.as_str());
     let range_end = if matches!(next(2), "le" | "the") { 3 } else { 2 };
     (month_of(prev(1)).is_some() && !toks[i - 1].clause_end)
+        // "vers 2 h 15": the minutes of a time.
+        || (prev(1) == "h" && is_num(prev(2)))
         || toks.get(i + 1).is_some_and(|t| month_of(&t.word).is_some())
         || (matches!(next(1), "et" | "and" | "au" | "to")
             && is_num(next(range_end))
@@ -755,7 +774,7 @@ fn date_like(toks: &[Tok], i: usize) -> bool {
         || toks.get(i + 1).is_some_and(|t| {
             matches!(
                 t.word.as_str(),
-                "pm" | "am" | "gmt" | "utc" | "percent" | "%" | "km" | "kilometres" | "kilometers" | "miles"
+                "pm" | "am" | "gmt" | "utc" | "percent" | "%" | "km" | "kilometres" | "kilometers" | "miles" | "h"
             )
         })
 }
@@ -1260,8 +1279,16 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         let introduced = back.iter().any(|w| PART.contains(w));
         let joined = back.first().is_some_and(|w| matches!(*w, "and" | "et"));
         // "16 of them children": a part of the count just before.
-        let of_them =
-            toks.get(end).is_some_and(|t| t.word == "of") && toks.get(end + 1).is_some_and(|t| t.word == "them");
+        // ("au moins 154 d'entre eux": the same in French.)
+        let word_at = |k: usize| toks.get(k).map_or("", |t| t.word.as_str());
+        let them = if word_at(end) == "of" && word_at(end + 1) == "them" {
+            2
+        } else if word_at(end) == "d'" && word_at(end + 1) == "entre" && matches!(word_at(end + 2), "eux" | "elles") {
+            3
+        } else {
+            0
+        };
+        let of_them = them > 0;
         // "killed five people, a policeman among them": the noun, then
         // "among them", "parmi eux".
         // ("a six-year-old girl among them": the noun just before).
@@ -1304,7 +1331,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
         };
         // "including five children": the same kind, the noun after ("two
         // of them children": the noun after "of them").
-        let as_part = || part_of.map(|kind| (kind, noun_after(if of_them { end + 2 } else { end })));
+        let as_part = || part_of.map(|kind| (kind, noun_after(end + them)));
         // "la mort de 84 membres de Wagner et de 47 soldats maliens": a
         // count joined to the one just before takes its kind.
         let sibling = || {
@@ -1381,6 +1408,8 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
                 {
                     (kind, s.clone())
                 }
+                // "wounded 16 others" with no one named before: everyone.
+                _ if matches!(subject.as_str(), "others" | "autres") => (kind, "total".to_string()),
                 _ => (kind, subject),
             }
         });
@@ -1425,7 +1454,8 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
 /// ("killed a Liberian soldier") is the number one.
 fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64>)> {
     let w = toks[i].word.as_str();
-    let article = matches!(w, "a" | "an" | "one" | "un" | "une");
+    // In French, "a" is the verb ("Beltrame a succombé").
+    let article = matches!(w, "an" | "one" | "un" | "une") || (w == "a" && !is_french(toks));
     let clause = toks[i..]
         .iter()
         .position(|t| t.clause_end)
@@ -1572,7 +1602,8 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         let subject = match subject.as_str() {
             "more" | "other" | "others" => "others".to_string(),
             // "20 more people had been arrested": people, more of them.
-            "more people" => "people".to_string(),
+            "more people" | "other people" => "people".to_string(),
+            "autres personnes" => "personnes".to_string(),
             _ => subject,
         };
         let subject = if subject.is_empty() {
@@ -1629,8 +1660,20 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
             }
         }
         let subject = join_words(&words).trim_end_matches('.').to_string();
-        // "took dozens of cattle": things taken, not people.
-        if kind == "abducted" && subject.split(' ').any(|w| THINGS.contains(&w.to_lowercase().as_str())) {
+        // "took dozens of cattle": things taken, not people; "holding
+        // seven detonators" holds no one.
+        let people = subject.is_empty()
+            || subject.split(' ').any(|w| {
+                let w = w.to_lowercase();
+                let one = w.trim_end_matches('s');
+                NOUNS.contains(&w.as_str())
+                    || SINGULAR_PEOPLE.contains(&one)
+                    || matches!(one, "boy" | "girl" | "men" | "prisoner" | "prisonnier")
+            });
+        if kind == "abducted"
+            && (subject.split(' ').any(|w| THINGS.contains(&w.to_lowercase().as_str()))
+                || matches!(toks[b].word.as_str(), "holding" | "held") && !people)
+        {
             return None;
         }
         return Some(make(kind, participle, subject));
@@ -1660,7 +1703,17 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 "fait" | "faits" | "détenir" | "détient" | "détiennent" | "holding" | "held" | "took" | "taken"
             ))
         .then_some(("abducted", None));
-        if let Some((kind, participle)) = taken.or(held).or_else(|| trigger(&toks[k].word)) {
+        // "needed hospital treatment", "à l'hôpital"; not "crowded
+        // around the emergency ward of Quetta's Civil Hospital".
+        let named_hospital =
+            matches!(toks[k].word.as_str(), "hospital" | "hôpital") && toks[k].raw.starts_with(char::is_uppercase);
+        // "sept personnes étaient toujours en garde à vue".
+        let custody = (toks[k].word == "garde"
+            && toks.get(k + 1).is_some_and(|t| t.word == "à")
+            && toks.get(k + 2).is_some_and(|t| t.word == "vue"))
+        .then_some(("arrested", None));
+        let word_trigger = || if named_hospital { None } else { trigger(&toks[k].word) };
+        if let Some((kind, participle)) = taken.or(held).or(custody).or_else(word_trigger) {
             // "26 hostages had been killed", "214 hostages it held had been
             // executed", "155 hostages had been freed": people counted by
             // their status, then what befell them, later in the clause.
@@ -1714,8 +1767,13 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 ));
             }
             // "hostages" is itself the subject.
-            let subject = if kind == "abducted" && toks[k].word.starts_with("hostage") && k == end {
-                "hostages".into()
+            let after_of = k == end + 1 && matches!(toks[end].word.as_str(), "of" | "de" | "d'");
+            let subject = if kind == "abducted"
+                && matches!(toks[k].word.as_str(), "hostages" | "hostage" | "otages" | "otage")
+                && (k == end || after_of)
+            {
+                // "plus d'une vingtaine d'otages".
+                toks[k].raw.trim_end_matches(['.', ',']).to_string()
             } else if kind == "abducted" && matches!(toks[k].word.as_str(), "prisoners" | "prisonniers") {
                 toks[k].raw.trim_end_matches(['.', ',']).to_string()
             } else if k == end && matches!(toks[k].word.as_str(), "refugees" | "réfugiés") {
@@ -2457,6 +2515,58 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("killed", "membres des forces de l'ordre", "10"),
                 ("killed", "enfant", "un"),
                 ("displaced", "habitants", "environ 3 000"),
+            ],
+        );
+    }
+
+    #[test]
+    fn sixth_and_seventh_round_phrasings() {
+        assert_proposals(
+            "Siege at a school\n\n\
+            Lawyers had crowded around the emergency ward of the Civil Hospital. \
+            MSF counted 37 people badly wounded. \
+            Police said 5,221 people had been rounded up. \
+            Special forces had rescued more than 80 people. \
+            The minister announced the arrest of five suspects. \
+            A van holding seven detonators was found. \
+            The gunmen had held more than 1,100 hostages. \
+            The blast killed 24 people and wounded 16 others. \
+            MSF said 28 mothers had been on the ward and that 15 of them were killed. (AFP, May 13)\n",
+            Some(2020),
+            &[
+                ("wounded", "people", "37"),
+                ("arrested", "people", "5,221"),
+                ("count", "people rescued", "more than 80"),
+                ("arrested", "suspects", "five"),
+                ("abducted", "hostages", "more than 1,100"),
+                ("killed", "people", "24"),
+                ("wounded", "people", "16"),
+                ("killed", "total", "15"),
+            ],
+        );
+        assert_proposals(
+            "Attaque d'un camp\n\n\
+            Le premier bilan de la préfecture faisait état d'un mort et de dix blessés. \
+            Arnaud Beltrame a succombé dans la nuit. \
+            Vers 2 h 15, le ministre a donné un bilan de 12 blessés. \
+            Sept personnes étaient toujours en garde à vue. \
+            Plus d'une vingtaine d'otages restaient aux mains des ravisseurs. \
+            Deux autres personnes auraient été tuées. \
+            Le colonel a fait état de 20 arrestations. \
+            Environ 300 jeunes hommes ont été raflés et au moins 154 d'entre eux ont été retrouvés morts. \
+            Les secouristes ont dénombré plus de 400 cadavres. (RFI, 12 décembre)\n",
+            Some(2018),
+            &[
+                ("killed", "total", "un"),
+                ("wounded", "total", "dix"),
+                ("wounded", "total", "12"),
+                ("arrested", "personnes", "Sept"),
+                ("abducted", "otages", "Plus d'une vingtaine"),
+                ("killed", "personnes", "Deux"),
+                ("arrested", "total", "20"),
+                ("arrested", "jeunes hommes", "Environ 300"),
+                ("killed", "jeunes hommes", "au moins 154"),
+                ("killed", "total", "plus de 400"),
             ],
         );
     }
