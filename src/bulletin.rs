@@ -570,6 +570,9 @@ fn trigger(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         ("raflés", "arrested", None),
         ("raflées", "arrested", None),
         ("cadavres", "killed", None),
+        ("atteints", "wounded", None),
+        ("atteintes", "wounded", None),
+        ("refuge", "displaced", None),
         ("capturées", "arrested", None),
         ("custody", "arrested", None),
         ("flee", "displaced", None),
@@ -622,7 +625,7 @@ fn verb_before(word: &str) -> Option<(&'static str, Option<&'static str>)> {
         "rescued" | "rescuing" => Some(("count", Some("rescued"))),
         // French: "affirme avoir tué 30", "la perte de 71 soldats".
         "tué" | "tuant" | "tuer" | "perte" | "neutralisé" | "neutraliser" | "abattu" | "abattre" | "vie" | "mort"
-        | "éliminé" | "éliminer" | "éliminant" | "exécuté" => Some(("killed", None)),
+        | "éliminé" | "éliminer" | "éliminant" | "exécuté" | "exécuter" => Some(("killed", None)),
         "blessé" | "blessant" => Some(("wounded", None)),
         "enlevé" | "enlevant" | "kidnappé" => Some(("abducted", None)),
         "arrêté" | "interpellé" | "arrêtant" | "arrestation" | "interpellation" => Some(("arrested", None)),
@@ -725,6 +728,8 @@ const AUX: &[&str] = &[
     "says",
     "with",
     "avec",
+    "for",
+    "pour",
     // Places and states after a subject: "about 600 people inside the
     // theatre", "16 confirmed dead", "cinq soldats toujours recherchés".
     "inside",
@@ -1615,7 +1620,17 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         } else {
             subject
         };
+        // "one gunman captured": attackers captured are arrested.
+        let attacker = subject.split(' ').any(|w| {
+            let w = w.to_lowercase();
+            let one = w.trim_end_matches('s');
+            matches!(
+                one,
+                "gunman" | "gunmen" | "attacker" | "militant" | "suspect" | "terrorist" | "assailant" | "assaillant"
+            )
+        });
         match participle {
+            Some("captured") if attacker => ("arrested", subject),
             Some(p) => (kind, format!("{subject} {p}")),
             None => (kind, subject),
         }
@@ -1623,10 +1638,12 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     // Backward: a verb just before the number ("killed 12", "la perte de
     // 71 soldats").
     let before = start.checked_sub(1).and_then(|b| {
-        if matches!(toks[b].word.as_str(), "de" | "d'" | "of" | "à") {
-            b.checked_sub(1)
-        } else {
-            Some(b)
+        match toks[b].word.as_str() {
+            "de" | "d'" | "of" => b.checked_sub(1),
+            // "coûté la vie à 86 personnes"; but "le bilan a été arrêté à
+            // 11 blessés" fixes a toll, and arrests no one.
+            "à" => b.checked_sub(1).filter(|&v| toks[v].word == "vie"),
+            _ => Some(b),
         }
     });
     if let Some(b) = before
@@ -1688,10 +1705,16 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         // Cattle, vehicles or weapons taken are no abduction.
         let things = toks[end..k].iter().any(|t| THINGS.contains(&t.word.as_str()));
         let taken = (toks[k].word == "taken" && !things).then(|| {
-            let to_hospital = toks[k + 1..(k + 4).min(toks.len())]
-                .iter()
-                .any(|t| t.word == "hospital");
-            (if to_hospital { "wounded" } else { "abducted" }, None)
+            let after = &toks[k + 1..(k + 4).min(toks.len())];
+            // "taken to hospital", "taken into custody".
+            let kind = if after.iter().any(|t| t.word == "hospital") {
+                "wounded"
+            } else if after.iter().any(|t| t.word == "custody") {
+                "arrested"
+            } else {
+                "abducted"
+            };
+            (kind, None)
         });
         // "fait sept prisonniers", "holding 12 prisoners": prisoners a
         // group holds are abducted.
@@ -2567,6 +2590,35 @@ Gunmen on motorbikes stormed the hamlet of Ogossagou-Est on March 23, killing at
                 ("arrested", "jeunes hommes", "Environ 300"),
                 ("killed", "jeunes hommes", "au moins 154"),
                 ("killed", "total", "plus de 400"),
+            ],
+        );
+        // Round eight.
+        assert_proposals(
+            "Deux attaques\n\n\
+            Le bilan a ensuite été arrêté à 11 blessés, dont quatre grièvement atteints. \
+            L'attaque avait coûté la vie à 22 personnes. \
+            Plus de 40 000 personnes avaient trouvé refuge à la mission. \
+            Les hommes armés ont voulu exécuter six hommes. (RFI, 9 janvier)\n",
+            Some(2015),
+            &[
+                ("wounded", "total", "11"),
+                ("wounded", "total", "quatre"),
+                ("killed", "personnes", "22"),
+                ("displaced", "personnes", "Plus de 40 000"),
+                ("killed", "hommes", "six"),
+            ],
+        );
+        assert_proposals(
+            "Two attacks\n\n\
+            Four people were taken into custody. \
+            Nine militants were killed and one gunman captured. \
+            The hospital treated 126 people for injuries. (AP, Nov 28)\n",
+            Some(2008),
+            &[
+                ("arrested", "people", "Four"),
+                ("killed", "militants", "Nine"),
+                ("arrested", "gunman", "one"),
+                ("wounded", "people", "126"),
             ],
         );
     }
