@@ -835,3 +835,51 @@ fn the_tree_is_append_only_and_prove_never_overwrites() {
     assert!(err.contains("never overwritten"), "{err}");
     assert_eq!(std::fs::read(&out).unwrap(), first);
 }
+
+/// A ledger with hundreds of signed entries: verify checks them in batches
+/// on other threads, and still names each bad signature by its seq.
+#[test]
+fn signatures_checked_in_batches_are_each_named_when_bad() {
+    let env = TestEnv::init();
+    let tester = generate_key(&env, "tester");
+    env.ok(&[
+        "--signing-key",
+        "tester.key",
+        "author",
+        "add",
+        "tester",
+        "--key",
+        &tester,
+    ]);
+    let mut ndjson = String::from(
+        "{\"type\":\"source\",\"slug\":\"s0\",\"name\":\"Source 0\",\"grade\":\"B\"}\n\
+         {\"type\":\"event\",\"slug\":\"e0\",\"title\":\"Event 0\",\"date\":\"2017-05-01\",\"country\":\"Mali\"}\n",
+    );
+    for r in 0..100 {
+        ndjson.push_str(&format!(
+            "{{\"type\":\"report\",\"source\":\"s0\",\"event\":\"e0\",\"published\":\"2017-05-02\",\"url\":\"https://example.org/r{r}\",\"claims\":[{{\"kind\":\"killed\",\"count\":\"{r}\"}},{{\"kind\":\"wounded\",\"count\":\"at least {r}\"}}]}}\n"
+        ));
+    }
+    let file = env.file("signed.ndjson", ndjson.as_bytes());
+    env.ok(&["--signing-key", "tester.key", "import", &file]);
+    let v = env.json(&["verify"]);
+    assert_eq!(v["ok"], true, "{v}");
+    let signed = v["signatures"].as_i64().unwrap();
+    assert!(signed > 2 * 128, "{signed} signatures: more than two batches");
+    // One bad signature in the first batch, one in a later one.
+    let conn = Connection::open(&env.db).unwrap();
+    conn.execute_batch("UPDATE signatures SET sig = randomblob(64) WHERE seq IN (10, 250)")
+        .unwrap();
+    drop(conn);
+    let out = env.run(&["verify", "--json"]);
+    assert_eq!(out.code, 3, "{}", out.stdout);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let bad: Vec<i64> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["what"].as_str().is_some_and(|w| w.contains("does not verify")))
+        .map(|p| p["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(bad, [10, 250], "{}", v["problems"]);
+}

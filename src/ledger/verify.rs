@@ -331,87 +331,119 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     // each entry with its signatures, if any, through the (seq, key) index.
     // Signatures by the registered key are checked a batch at a time; one
     // that fails is reported after its batch, naming its seq and author.
-    let mut keys: HashMap<String, (String, ed25519_dalek::VerifyingKey)> = HashMap::new();
-    let mut batch: SignatureBatch<(i64, String)> = SignatureBatch::default();
-    let report = |failed: Vec<(i64, String)>, problems: &mut Problems| {
-        for (seq, author) in failed {
-            problems.at(
-                seq,
-                format!("the signature of author '{author}' does not verify: the entry or the signature was changed"),
-            );
-        }
-    };
-    let mut required = false;
-    let mut checked = 0;
-    let mut stmt = conn.prepare(
-        "SELECT j.seq, j.author, j.op, j.entity, j.body, j.hash, s.key, s.sig
-         FROM journal j LEFT JOIN signatures s ON s.seq = j.seq ORDER BY j.seq, s.key",
-    )?;
-    let mut rows = stmt.query([])?;
-    // The entry being read: seq, author, whether the policy bound it,
-    // whether a signature by its author's key was found.
-    let mut entry: Option<(i64, String, bool, bool)> = None;
-    // Closes an entry: one that needed a signature and has none.
-    let close = |entry: Option<(i64, String, bool, bool)>, problems: &mut Problems, keys: &HashMap<_, _>| {
-        if let Some((seq, author, required, false)) = entry {
-            if keys.contains_key(&author) {
+    // Full batches go to two checker threads (this machine's two cores)
+    // while this thread reads on; their findings are gathered at the end.
+    std::thread::scope(|scope| {
+        let (failures, failed) = std::sync::mpsc::channel::<Vec<(i64, String)>>();
+        let checkers: Vec<std::sync::mpsc::SyncSender<SignatureBatch<(i64, String)>>> = (0..CHECKERS)
+            .map(|_| {
+                let (batches, incoming) = std::sync::mpsc::sync_channel::<SignatureBatch<(i64, String)>>(2);
+                let failures = failures.clone();
+                scope.spawn(move || {
+                    for mut batch in incoming {
+                        if failures.send(batch.check()).is_err() {
+                            break;
+                        }
+                    }
+                });
+                batches
+            })
+            .collect();
+        drop(failures);
+        let mut sent = 0;
+        let mut keys: HashMap<String, (String, ed25519_dalek::VerifyingKey)> = HashMap::new();
+        let mut batch: SignatureBatch<(i64, String)> = SignatureBatch::default();
+        let report = |failed: Vec<(i64, String)>, problems: &mut Problems| {
+            for (seq, author) in failed {
                 problems.at(
                     seq,
-                    format!("written as '{author}', who has a key, but carries no valid signature by it"),
+                    format!(
+                        "the signature of author '{author}' does not verify: the entry or the signature was changed"
+                    ),
                 );
-            } else if required {
-                problems.at(seq, "an unsigned entry after the ledger required signatures");
             }
-        }
-    };
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        if entry.as_ref().is_none_or(|(at, ..)| *at != seq) {
-            close(entry.take(), problems, &keys);
-            let (author, op, entity): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
-            // A key registered by this very entry signs it (Tx::append
-            // applies, then signs); the policy binds the entries after it.
-            entry = Some((seq, author, required, false));
-            required |= op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES;
-            if op == Op::AuthorAdd.as_str()
-                && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
-                && let Some(v) = crate::keys::ed25519_key(&b.key)
-            {
-                keys.insert(entity, (b.key, v));
+        };
+        let mut required = false;
+        let mut checked = 0;
+        let mut stmt = conn.prepare(
+            "SELECT j.seq, j.author, j.op, j.entity, j.body, j.hash, s.key, s.sig
+         FROM journal j LEFT JOIN signatures s ON s.seq = j.seq ORDER BY j.seq, s.key",
+        )?;
+        let mut rows = stmt.query([])?;
+        // The entry being read: seq, author, whether the policy bound it,
+        // whether a signature by its author's key was found.
+        let mut entry: Option<(i64, String, bool, bool)> = None;
+        // Closes an entry: one that needed a signature and has none.
+        let close = |entry: Option<(i64, String, bool, bool)>, problems: &mut Problems, keys: &HashMap<_, _>| {
+            if let Some((seq, author, required, false)) = entry {
+                if keys.contains_key(&author) {
+                    problems.at(
+                        seq,
+                        format!("written as '{author}', who has a key, but carries no valid signature by it"),
+                    );
+                } else if required {
+                    problems.at(seq, "an unsigned entry after the ledger required signatures");
+                }
             }
-        }
-        let Some((key, sig)) = r.get::<_, Option<String>>(6)?.zip(r.get::<_, Option<Vec<u8>>>(7)?) else {
-            continue;
         };
-        checked += 1;
-        let Some((_, author, _, signed)) = entry.as_mut() else {
-            continue;
-        };
-        match keys.get(author.as_str()).filter(|(k, _)| *k == key) {
-            None => problems.at(
-                seq,
-                format!("signed by a key that is not the registered key of author '{author}'"),
-            ),
-            Some((_, verifier)) => {
-                // Counted as signed now; a signature that fails its batch
-                // is reported as not verifying.
-                *signed = true;
-                let tag = (seq, author.clone());
-                let failed = match tree::hash_bytes(&r.get::<_, String>(5)?) {
-                    Ok(digest) => batch.push(tag, digest, &sig, *verifier),
-                    Err(_) => Some(tag),
-                };
-                report(failed.into_iter().collect(), problems);
-                if batch.is_full() {
-                    report(batch.check(), problems);
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            if entry.as_ref().is_none_or(|(at, ..)| *at != seq) {
+                close(entry.take(), problems, &keys);
+                let (author, op, entity): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
+                // A key registered by this very entry signs it (Tx::append
+                // applies, then signs); the policy binds the entries after it.
+                entry = Some((seq, author, required, false));
+                required |= op == Op::PolicySet.as_str() && entity == crate::model::REQUIRE_SIGNATURES;
+                if op == Op::AuthorAdd.as_str()
+                    && let Ok(b) = serde_json::from_str::<crate::model::AuthorBody>(&r.get::<_, String>(4)?)
+                    && let Some(v) = crate::keys::ed25519_key(&b.key)
+                {
+                    keys.insert(entity, (b.key, v));
+                }
+            }
+            let Some((key, sig)) = r.get::<_, Option<String>>(6)?.zip(r.get::<_, Option<Vec<u8>>>(7)?) else {
+                continue;
+            };
+            checked += 1;
+            let Some((_, author, _, signed)) = entry.as_mut() else {
+                continue;
+            };
+            match keys.get(author.as_str()).filter(|(k, _)| *k == key) {
+                None => problems.at(
+                    seq,
+                    format!("signed by a key that is not the registered key of author '{author}'"),
+                ),
+                Some((_, verifier)) => {
+                    // Counted as signed now; a signature that fails its batch
+                    // is reported as not verifying.
+                    *signed = true;
+                    let tag = (seq, author.clone());
+                    let failed = match tree::hash_bytes(&r.get::<_, String>(5)?) {
+                        Ok(digest) => batch.push(tag, digest, &sig, *verifier),
+                        Err(_) => Some(tag),
+                    };
+                    report(failed.into_iter().collect(), problems);
+                    if batch.is_full() {
+                        // A checker that is gone has already failed the scope.
+                        let _ = checkers[sent % CHECKERS].send(std::mem::take(&mut batch));
+                        sent += 1;
+                    }
                 }
             }
         }
-    }
-    report(batch.check(), problems);
-    close(entry, problems, &keys);
-    Ok(checked)
+        report(batch.check(), problems);
+        drop(checkers);
+        for found in failed {
+            report(found, problems);
+        }
+        close(entry, problems, &keys);
+        Ok(checked)
+    })
 }
+
+/// Threads that check signatures while `verify` reads the journal.
+const CHECKERS: usize = 2;
 
 /// Entries handed to the replay thread at a time.
 const BATCH: usize = 512;
