@@ -456,6 +456,8 @@ const SINGULAR_PEOPLE: &[&str] = &[
     "blessé",
     "détenu",
     "mort",
+    // "un suspect a été interpellé", "a suspect was arrested".
+    "suspect",
 ];
 
 /// Whether a sentence reads as French: its function words say so.
