@@ -246,6 +246,12 @@ fn generate_key(env: &TestEnv, name: &str) -> String {
     v["verifier_key"].as_str().unwrap().to_string()
 }
 
+/// Registers the writer's own key, signing the entry with it (proof of
+/// possession).
+fn register_tester(env: &TestEnv, vkey: &str) {
+    env.ok(&["--signing-key", "tester.key", "author", "add", "tester", "--key", vkey]);
+}
+
 #[test]
 fn signed_checkpoints_are_c2sp_notes_that_check_by_key() {
     let env = TestEnv::scenario();
@@ -661,15 +667,7 @@ fn entries_of_an_author_with_a_key_are_signed_and_verify_checks_them() {
     assert!(err.contains("not the key"), "{err}");
     env.fails(&["author", "add", "tester", "--key", "not-a-key"], 2);
     assert_eq!(env.head(), head, "refusals write nothing");
-    env.ok(&[
-        "--signing-key",
-        "tester.key",
-        "author",
-        "add",
-        "tester",
-        "--key",
-        &tester,
-    ]);
+    register_tester(&env, &tester);
     env.ok(&["--signing-key", "tester.key", "author", "add", "amina", "--key", &other]);
     // Writing as tester without the key is refused; with it, signed.
     let head = env.head();
@@ -740,15 +738,7 @@ fn under_the_signature_policy_every_entry_is_signed() {
     let tester = generate_key(&env, "tester");
     // Only a registered author may set it.
     env.fails(&["policy", "require-signatures", "--reason", "x"], 2);
-    env.ok(&[
-        "--signing-key",
-        "tester.key",
-        "author",
-        "add",
-        "tester",
-        "--key",
-        &tester,
-    ]);
+    register_tester(&env, &tester);
     env.ok(&[
         "--signing-key",
         "tester.key",
@@ -842,15 +832,7 @@ fn the_tree_is_append_only_and_prove_never_overwrites() {
 fn signatures_checked_in_batches_are_each_named_when_bad() {
     let env = TestEnv::init();
     let tester = generate_key(&env, "tester");
-    env.ok(&[
-        "--signing-key",
-        "tester.key",
-        "author",
-        "add",
-        "tester",
-        "--key",
-        &tester,
-    ]);
+    register_tester(&env, &tester);
     let mut ndjson = String::from(
         "{\"type\":\"source\",\"slug\":\"s0\",\"name\":\"Source 0\",\"grade\":\"B\"}\n\
          {\"type\":\"event\",\"slug\":\"e0\",\"title\":\"Event 0\",\"date\":\"2017-05-01\",\"country\":\"Mali\"}\n",
