@@ -2,7 +2,7 @@
 //! French; tests/fixtures/bulletins/, facts and figures from the reporting
 //! linked in each .expect.json, the sentences our own), each with the
 //! claims an analyst would log. Bulletins 01–15 were written alongside the
-//! extractor; 16–81 were written apart from it, in ten rounds, measured
+//! extractor; 16–89 were written apart from it, in eleven rounds, measured
 //! unseen, and only then used to improve it (the README gives each
 //! round's unseen figures). Recall is the share of expected count claims
 //! proposed with the right kind, subject and interval; precision is
