@@ -150,22 +150,33 @@ pub fn ed25519_key(vkey: &str) -> Option<ed25519_dalek::VerifyingKey> {
 /// time with ed25519-dalek's `verify_batch`; a batch that fails is checked
 /// again one signature at a time, to name the ones that do not verify.
 /// Holds at most [`SignatureBatch::SIZE`] signatures.
-#[derive(Default)]
-pub struct SignatureBatch<T> {
+struct SignatureBatch<T> {
     tags: Vec<T>,
     digests: Vec<[u8; 32]>,
     signatures: Vec<ed25519_dalek::Signature>,
     keys: Vec<ed25519_dalek::VerifyingKey>,
 }
 
+// Empty whatever the tags are (a derive would ask `T: Default`).
+impl<T> Default for SignatureBatch<T> {
+    fn default() -> Self {
+        SignatureBatch {
+            tags: Vec::new(),
+            digests: Vec::new(),
+            signatures: Vec::new(),
+            keys: Vec::new(),
+        }
+    }
+}
+
 impl<T> SignatureBatch<T> {
     /// Signatures checked together: past about a hundred, a larger batch
     /// saves little.
-    pub const SIZE: usize = 128;
+    const SIZE: usize = 128;
 
     /// Adds a signature to check; a signature that is not 64 bytes is
     /// returned at once as failed.
-    pub fn push(&mut self, tag: T, digest: [u8; 32], sig: &[u8], key: ed25519_dalek::VerifyingKey) -> Option<T> {
+    fn push(&mut self, tag: T, digest: [u8; 32], sig: &[u8], key: ed25519_dalek::VerifyingKey) -> Option<T> {
         let Ok(sig) = <[u8; 64]>::try_from(sig) else {
             return Some(tag);
         };
@@ -176,13 +187,13 @@ impl<T> SignatureBatch<T> {
         None
     }
 
-    pub fn is_full(&self) -> bool {
+    fn is_full(&self) -> bool {
         self.tags.len() >= Self::SIZE
     }
 
     /// Checks the signatures held and empties the batch: the tags of
     /// those that do not verify.
-    pub fn check(&mut self) -> Vec<T> {
+    fn check(&mut self) -> Vec<T> {
         use ed25519_dalek::Verifier;
         let messages: Vec<&[u8]> = self.digests.iter().map(|d| d.as_slice()).collect();
         let all_good = ed25519_dalek::verify_batch(&messages, &self.signatures, &self.keys).is_ok();
@@ -199,35 +210,95 @@ impl<T> SignatureBatch<T> {
     }
 }
 
+/// Where `check_in_batches` takes signatures: full batches go to the
+/// checker threads in turn.
+pub struct BatchFeed<T> {
+    batch: SignatureBatch<T>,
+    failed: Vec<T>,
+    checkers: Vec<std::sync::mpsc::SyncSender<SignatureBatch<T>>>,
+    sent: usize,
+}
+
+impl<T> BatchFeed<T> {
+    /// Adds a signature of a 32-byte digest to check.
+    pub fn push(&mut self, tag: T, digest: [u8; 32], sig: &[u8], key: ed25519_dalek::VerifyingKey) {
+        self.failed.extend(self.batch.push(tag, digest, sig, key));
+        if self.batch.is_full() {
+            let full = std::mem::take(&mut self.batch);
+            // A checker that is gone leaves its batch to be checked here.
+            if let Err(std::sync::mpsc::SendError(mut full)) = self.checkers[self.sent % CHECKERS].send(full) {
+                self.failed.extend(full.check());
+            }
+            self.sent += 1;
+        }
+    }
+}
+
+/// Threads that check signatures while the caller reads on: this
+/// machine's two cores.
+const CHECKERS: usize = 2;
+
+/// Runs `feed`, which pushes signatures, while full batches are checked on
+/// other threads: returns what `feed` returned and the tags of every
+/// signature that does not verify, in no particular order.
+pub fn check_in_batches<T: Send, R>(feed: impl FnOnce(&mut BatchFeed<T>) -> R) -> (R, Vec<T>) {
+    std::thread::scope(|scope| {
+        let (checkers, threads): (Vec<_>, Vec<_>) = (0..CHECKERS)
+            .map(|_| {
+                let (batches, incoming) = std::sync::mpsc::sync_channel::<SignatureBatch<T>>(2);
+                let thread = scope.spawn(move || incoming.into_iter().flat_map(|mut b| b.check()).collect::<Vec<T>>());
+                (batches, thread)
+            })
+            .unzip();
+        let mut sink = BatchFeed {
+            batch: SignatureBatch::default(),
+            failed: Vec::new(),
+            checkers,
+            sent: 0,
+        };
+        let out = feed(&mut sink);
+        let BatchFeed {
+            mut batch,
+            mut failed,
+            checkers,
+            ..
+        } = sink;
+        // Closing the channels ends the checker threads once they are done.
+        drop(checkers);
+        failed.extend(batch.check());
+        for thread in threads {
+            failed.extend(thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        }
+        (out, failed)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use signed_note::Signer;
 
-    /// 300 signatures over three batches, two of them changed: the batch
-    /// names exactly those two, and a signature of the wrong length.
+    /// 300 signatures over three batches, checked on the checker threads
+    /// and here, two of them changed and one of the wrong length: exactly
+    /// those three are named.
     #[test]
     fn a_batch_names_the_signatures_that_do_not_verify() {
         let (skey, vkey) = generate("batch").unwrap();
         let signer = StandardSigner::new(&skey).unwrap();
         let key = ed25519_key(&vkey).unwrap();
-        let mut batch = SignatureBatch::default();
-        let mut failed = Vec::new();
-        for i in 0..300u32 {
-            let mut digest = [0u8; 32];
-            digest[..4].copy_from_slice(&i.to_le_bytes());
-            let mut sig = signer.sign(&digest).unwrap();
-            match i {
-                7 | 250 => sig[10] ^= 1,
-                100 => sig.pop().map(drop).unwrap(),
-                _ => {}
+        let ((), mut failed) = check_in_batches(|feed| {
+            for i in 0..300u32 {
+                let mut digest = [0u8; 32];
+                digest[..4].copy_from_slice(&i.to_le_bytes());
+                let mut sig = signer.sign(&digest).unwrap();
+                match i {
+                    7 | 250 => sig[10] ^= 1,
+                    100 => sig.pop().map(drop).unwrap(),
+                    _ => {}
+                }
+                feed.push(i, digest, &sig, key);
             }
-            failed.extend(batch.push(i, digest, &sig, key));
-            if batch.is_full() {
-                failed.extend(batch.check());
-            }
-        }
-        failed.extend(batch.check());
+        });
         failed.sort();
         assert_eq!(failed, vec![7, 100, 250]);
         assert!(ed25519_key("batch+00000000+AQ==").is_none());

@@ -20,7 +20,6 @@ use super::{Head, apply, tree};
 use crate::error::{Error, Result};
 use crate::journal::Header;
 use crate::journal::{self, Op};
-use crate::keys::SignatureBatch;
 use crate::model::Body;
 use crate::model::{EntityId, IdKind};
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -329,40 +328,11 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
     }
     // Authors' keys (parsed once each) and the policy, in journal order;
     // each entry with its signatures, if any, through the (seq, key) index.
-    // Signatures by the registered key are checked a batch at a time; one
-    // that fails is reported after its batch, naming its seq and author.
-    // Full batches go to two checker threads (this machine's two cores)
-    // while this thread reads on; their findings are gathered at the end.
-    std::thread::scope(|scope| {
-        let (failures, failed) = std::sync::mpsc::channel::<Vec<(i64, String)>>();
-        let checkers: Vec<std::sync::mpsc::SyncSender<SignatureBatch<(i64, String)>>> = (0..CHECKERS)
-            .map(|_| {
-                let (batches, incoming) = std::sync::mpsc::sync_channel::<SignatureBatch<(i64, String)>>(2);
-                let failures = failures.clone();
-                scope.spawn(move || {
-                    for mut batch in incoming {
-                        if failures.send(batch.check()).is_err() {
-                            break;
-                        }
-                    }
-                });
-                batches
-            })
-            .collect();
-        drop(failures);
-        let mut sent = 0;
+    // Signatures by the registered key are checked in batches on other
+    // threads while this one reads on; each that fails is reported at the
+    // end, naming its seq and author.
+    let (checked, failed) = crate::keys::check_in_batches(|feed| -> Result<i64> {
         let mut keys: HashMap<String, (String, ed25519_dalek::VerifyingKey)> = HashMap::new();
-        let mut batch: SignatureBatch<(i64, String)> = SignatureBatch::default();
-        let report = |failed: Vec<(i64, String)>, problems: &mut Problems| {
-            for (seq, author) in failed {
-                problems.at(
-                    seq,
-                    format!(
-                        "the signature of author '{author}' does not verify: the entry or the signature was changed"
-                    ),
-                );
-            }
-        };
         let mut required = false;
         let mut checked = 0;
         let mut stmt = conn.prepare(
@@ -415,35 +385,25 @@ fn check_signatures(conn: &Connection, problems: &mut Problems) -> Result<i64> {
                     format!("signed by a key that is not the registered key of author '{author}'"),
                 ),
                 Some((_, verifier)) => {
-                    // Counted as signed now; a signature that fails its batch
-                    // is reported as not verifying.
+                    // Counted as signed now; a signature that fails is
+                    // reported as not verifying.
                     *signed = true;
-                    let tag = (seq, author.clone());
-                    let failed = match tree::hash_bytes(&r.get::<_, String>(5)?) {
-                        Ok(digest) => batch.push(tag, digest, &sig, *verifier),
-                        Err(_) => Some(tag),
-                    };
-                    report(failed.into_iter().collect(), problems);
-                    if batch.is_full() {
-                        // A checker that is gone has already failed the scope.
-                        let _ = checkers[sent % CHECKERS].send(std::mem::take(&mut batch));
-                        sent += 1;
-                    }
+                    let digest = tree::hash_bytes(&r.get::<_, String>(5)?).unwrap_or_default();
+                    feed.push((seq, author.clone()), digest, &sig, *verifier);
                 }
             }
         }
-        report(batch.check(), problems);
-        drop(checkers);
-        for found in failed {
-            report(found, problems);
-        }
         close(entry, problems, &keys);
         Ok(checked)
-    })
+    });
+    for (seq, author) in failed {
+        problems.at(
+            seq,
+            format!("the signature of author '{author}' does not verify: the entry or the signature was changed"),
+        );
+    }
+    checked
 }
-
-/// Threads that check signatures while `verify` reads the journal.
-const CHECKERS: usize = 2;
 
 /// Entries handed to the replay thread at a time.
 const BATCH: usize = 512;
