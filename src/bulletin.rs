@@ -676,7 +676,6 @@ const AUX: &[&str] = &[
     "later",
     "all",
     "in",
-    "were",
     "remain",
     "remained",
     "from",
@@ -1233,7 +1232,7 @@ fn counts_people(toks: &[Tok], i: usize, end: usize, phrase: &str) -> bool {
         && !whole
         && !share
         && !before_number
-        && !INDEFINITE.contains(&phrase.to_lowercase().as_str())
+        && !quantity::INDEFINITE.contains(&phrase.to_lowercase().as_str())
 }
 
 /// Whether the words before `i` name the count just given: "lowered that
@@ -1934,24 +1933,6 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     }
     None
 }
-
-/// Words that say there were some without a number: "many of them",
-/// "plusieurs blessés". An analyst logs no figure for them.
-const INDEFINITE: &[&str] = &[
-    "a few",
-    "few",
-    "several",
-    "a number of",
-    "many",
-    "numerous",
-    "some",
-    "quelques",
-    "plusieurs",
-    "de nombreux",
-    "de nombreuses",
-    "nombreux",
-    "nombreuses",
-];
 
 /// Things taken that are no abduction: "dozens of cattle were taken".
 const THINGS: &[&str] = &[

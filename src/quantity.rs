@@ -87,6 +87,25 @@ pub const VAGUE: &[(&str, i64)] = &[
     ("des millions", 1_000_000),
 ];
 
+/// The vague words that name no order of magnitude ("several",
+/// "plusieurs"): the parser reads them, but ingest proposes no claim for
+/// them, since an analyst logs no figure from "many of them". Each is one
+/// of `VAGUE`.
+pub const INDEFINITE: &[&str] = &[
+    "a few",
+    "few",
+    "several",
+    "a number of",
+    "many",
+    "numerous",
+    "quelques",
+    "plusieurs",
+    "de nombreux",
+    "de nombreuses",
+    "nombreux",
+    "nombreuses",
+];
+
 /// Units a vague word may stand before ("several dozen", "des dizaines de
 /// milliers"), with what one of each is worth.
 const UNITS: &[(&str, i64)] = &[
@@ -1052,6 +1071,17 @@ pub fn with_overrides(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words ingest proposes no claim for are vague words the parser
+    /// reads, not a second vocabulary; "some" alone is no quantity at all.
+    #[test]
+    fn indefinite_words_are_vague_words() {
+        for w in INDEFINITE {
+            assert!(VAGUE.iter().any(|(v, _)| v == w), "{w}");
+            assert!(parse(w).is_ok_and(|q| q.high.is_none()), "{w}");
+        }
+        assert!(parse("some").is_err());
+    }
     use proptest::prelude::*;
 
     const INF: Option<i64> = None;
