@@ -1354,16 +1354,7 @@ fn counts(toks: &[Tok], sentence: &str, hedge: &str, origin: Option<&str>, claim
             if k > 0 && toks[k - 1].clause_end {
                 return "total".into();
             }
-            // "une vingtaine d'enfants": the noun after "de"; "17 of them
-            // were women": the noun after the verb.
-            let k = if toks
-                .get(k)
-                .is_some_and(|t| matches!(t.word.as_str(), "de" | "d'" | "of" | "were" | "was" | "étaient"))
-            {
-                k + 1
-            } else {
-                k
-            };
+            let k = noun_start(toks, k);
             let subject: Vec<String> = toks[k.min(toks.len())..(k + 3).min(toks.len())]
                 .iter()
                 .take_while(|t| !AUX.contains(&t.word.as_str()) && !matches!(t.word.as_str(), "and" | "et"))
@@ -1608,6 +1599,21 @@ fn noun_before(toks: &[Tok], start: usize) -> Option<&'static str> {
     (participle.is_none() && matches!(toks[b - 2].word.as_str(), "the" | "of" | "de" | "des" | "les")).then_some(kind)
 }
 
+/// Where the noun after a number starts, past the words between them:
+/// "une vingtaine d'enfants", "dozens of people", "40 le nombre
+/// d'assaillants", "17 of them were women".
+fn noun_start(toks: &[Tok], mut k: usize) -> usize {
+    while toks.get(k).is_some_and(|t| {
+        matches!(
+            t.word.as_str(),
+            "de" | "d'" | "des" | "of" | "le" | "la" | "les" | "the" | "nombre" | "number" | "were" | "was" | "étaient"
+        )
+    }) {
+        k += 1;
+    }
+    k
+}
+
 /// The casualty word of a number at toks[start..end): after it in the
 /// clause ("seven soldiers were killed"), or a verb just before it
 /// ("killed a Liberian soldier"). Returns (kind, subject).
@@ -1615,17 +1621,8 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
     let french = is_french(toks);
     let subject_words = |from: usize, to: usize| -> String {
         let mut words = Vec::new();
+        let from = noun_start(toks, from).min(to);
         for (n, t) in toks[from..to].iter().enumerate() {
-            // "une vingtaine d'enfants", "dozens of people", "40 le nombre
-            // d'assaillants": the noun after.
-            if words.is_empty()
-                && matches!(
-                    t.word.as_str(),
-                    "de" | "d'" | "des" | "of" | "le" | "la" | "les" | "the" | "nombre" | "number"
-                )
-            {
-                continue;
-            }
             // "suspects aged 18 to 38", not "personnes âgées".
             let age_follows = toks
                 .get(from + n + 1)
@@ -1701,15 +1698,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         && !toks[b].clause_end
         && let Some((kind, participle)) = verb_before(&toks[b].word)
     {
-        // "dozens of cattle", "une vingtaine d'enfants": the noun after.
-        let from = if toks
-            .get(end)
-            .is_some_and(|t| matches!(t.word.as_str(), "of" | "de" | "d'"))
-        {
-            end + 1
-        } else {
-            end
-        };
+        let from = noun_start(toks, end);
         let to = (from + 4).min(toks.len());
         let mut words = Vec::new();
         for t in &toks[from..to] {
