@@ -1725,7 +1725,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 let one = w.trim_end_matches('s');
                 NOUNS.contains(&w.as_str())
                     || SINGULAR_PEOPLE.contains(&one)
-                    || matches!(one, "boy" | "girl" | "men" | "prisoner" | "prisonnier")
+                    || matches!(one, "men" | "prisoner" | "prisonnier")
             });
         if kind == "abducted"
             && (subject.split(' ').any(|w| THINGS.contains(&w.to_lowercase().as_str()))
@@ -1771,7 +1771,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
         // A capitalised word inside a sentence is part of a name
         // ("Frontier Corps", "the Missing Persons Commission"); so is a
         // hospital after one ("Rassoul al-Aazam hospital").
-        let named_hospital = (k > 0 && toks[k].raw.starts_with(char::is_uppercase))
+        let in_a_name = (k > 0 && toks[k].raw.starts_with(char::is_uppercase))
             || (matches!(toks[k].word.as_str(), "hospital" | "hôpital")
                 && k > 0
                 && toks[k - 1].raw.starts_with(char::is_uppercase));
@@ -1784,7 +1784,7 @@ fn find_trigger(toks: &[Tok], start: usize, end: usize) -> Option<(&'static str,
                 && toks.get(k + 1).is_some_and(|t| t.word == "d'")
                 && toks.get(k + 2).is_some_and(|t| t.word == "arrêt")))
         .then_some(("arrested", None));
-        let word_trigger = || if named_hospital { None } else { trigger(&toks[k].word) };
+        let word_trigger = || if in_a_name { None } else { trigger(&toks[k].word) };
         if let Some((kind, participle)) = taken.or(held).or(custody).or_else(word_trigger) {
             // "26 hostages had been killed", "214 hostages it held had been
             // executed", "155 hostages had been freed": people counted by
