@@ -307,11 +307,29 @@ fn tokens(sentence: &str) -> Vec<Tok> {
         .collect()
 }
 
+/// Words a sentence may hold before it is cut: real ones hold far fewer,
+/// and the cut keeps every rule's work on a sentence bounded, whatever
+/// the text.
+const SENTENCE_WORDS: usize = 200;
+
+/// Words a quantity phrase may span, at most.
+const QUANTITY_WORDS: usize = 16;
+
+/// Claims one item may propose; an item that proposes more is refused
+/// (`ingest::dates`), and reading it stops there, so no text costs more.
+pub const MAX_PROPOSALS: usize = 1000;
+
 fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
+    let mut in_sentence = 0;
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, w) in words.iter().enumerate() {
+        in_sentence += 1;
+        if in_sentence > SENTENCE_WORDS {
+            out.push(std::mem::take(&mut cur));
+            in_sentence = 1;
+        }
         if !cur.is_empty() {
             cur.push(' ');
         }
@@ -329,6 +347,7 @@ fn sentences(text: &str) -> Vec<String> {
             && !abbrev
         {
             out.push(std::mem::take(&mut cur));
+            in_sentence = 0;
         }
     }
     if !cur.is_empty() {
@@ -862,6 +881,9 @@ fn item(title: String, body: String, sources_text: &str, year: Option<i32>, know
     let date = first_date(&body, year);
     let item_year: Option<i32> = date.as_ref().and_then(|(from, _)| from.get(..4)?.parse().ok());
     for sentence in sentences(&body) {
+        if claims.len() > MAX_PROPOSALS {
+            break;
+        }
         let toks = tokens(&sentence);
         let lower = sentence.to_lowercase();
         let hedge = hedge_of(&lower);
@@ -1495,10 +1517,13 @@ fn quantity_at(toks: &[Tok], i: usize) -> Option<(usize, String, i64, Option<i64
     let w = toks[i].word.as_str();
     // In French, "a" is the verb ("Beltrame a succombé").
     let article = matches!(w, "an" | "one" | "un" | "une") || (w == "a" && !is_french(toks));
+    // No quantity phrase runs longer than a dozen words ("between two
+    // hundred and fifty and three hundred").
     let clause = toks[i..]
         .iter()
+        .take(QUANTITY_WORDS)
         .position(|t| t.clause_end)
-        .map_or(toks.len(), |k| i + k + 1);
+        .map_or((i + QUANTITY_WORDS).min(toks.len()), |k| i + k + 1);
     let words: Vec<&str> = toks[i..clause].iter().map(|t| t.word.as_str()).collect();
     let longest = quantity::longest(&words);
     // "a Liberian soldier", "une personne": an article before a person is

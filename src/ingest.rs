@@ -54,8 +54,21 @@ fn free_slug(base: &str, taken: impl Fn(&str) -> Result<bool>) -> Result<String>
 /// The date range of each item: its own, or its sources' earliest; an
 /// item with neither, and no `event` to attach it to, is bad input. The
 /// same check runs with and without `--dry-run`, so both accept and refuse
-/// the same bulletins.
+/// the same bulletins; it also refuses an item that proposes more claims
+/// than any real one (`bulletin::MAX_PROPOSALS`).
 pub fn dates(items: &[Item], event: Option<&str>) -> Result<Vec<Option<(String, String)>>> {
+    if let Some((n, item)) = items
+        .iter()
+        .enumerate()
+        .find(|(_, i)| i.claims.len() > crate::bulletin::MAX_PROPOSALS)
+    {
+        return Err(Error::Invalid(format!(
+            "item {} ({}): more than {} claims found; a bulletin item reports one incident: split it into items",
+            n + 1,
+            model::shorten(&item.title),
+            crate::bulletin::MAX_PROPOSALS
+        )));
+    }
     items
         .iter()
         .enumerate()

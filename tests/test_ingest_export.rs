@@ -146,6 +146,36 @@ fn ingest_writes_events_reports_and_claims_in_one_go() {
     assert_eq!(env.json(&["verify"])["ok"], true);
 }
 
+/// An "item" that proposes more claims than any report holds is refused,
+/// with and without --dry-run, and one long run-on sentence is read in
+/// bounded pieces rather than as one.
+#[test]
+fn ingest_refuses_an_item_with_more_claims_than_any_report() {
+    let env = TestEnv::init();
+    let head = env.head();
+    let counts: Vec<String> = (1..=1200).map(|n| format!("killed {n}")).collect();
+    let text = format!(
+        "Flood of counts\n\nOn 3 May 2020 gunmen {} (AP, May 4)\n",
+        counts.join(" ")
+    );
+    let file = env.file("flood.txt", text.as_bytes());
+    for dry in [true, false] {
+        let mut args = vec!["ingest", file.as_str()];
+        if dry {
+            args.push("--dry-run");
+        }
+        let err = env.fails(&args, 2);
+        assert!(err.contains("more than 1000 claims"), "{err}");
+    }
+    assert_eq!(env.head(), head);
+    // The same run-on sentence with 900 counts is read whole: every one.
+    let counts: Vec<String> = (1..=900).map(|n| format!("killed {n}")).collect();
+    let text = format!("Run-on\n\nOn 3 May 2020 gunmen {} (AP, May 4)\n", counts.join(" "));
+    let file = env.file("runon.txt", text.as_bytes());
+    let v = env.json(&["ingest", &file, "--dry-run"]);
+    assert_eq!(v["items"][0]["claims"].as_array().unwrap().len(), 900);
+}
+
 #[test]
 fn ingest_refuses_text_without_items() {
     let env = TestEnv::init();
