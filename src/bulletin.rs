@@ -323,8 +323,8 @@ fn sentences(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut in_sentence = 0;
-    let words: Vec<&str> = text.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
+    let mut words = text.split_whitespace().peekable();
+    while let Some(w) = words.next() {
         in_sentence += 1;
         if in_sentence > SENTENCE_WORDS {
             out.push(std::mem::take(&mut cur));
@@ -334,7 +334,7 @@ fn sentences(text: &str) -> Vec<String> {
             cur.push(' ');
         }
         cur.push_str(w);
-        let next_upper = words.get(i + 1).is_none_or(|n| {
+        let next_upper = words.peek().is_none_or(|n| {
             n.chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c == '"' || c == '“')
@@ -878,9 +878,11 @@ fn item(title: String, body: String, sources_text: &str, year: Option<i32>, know
     let sources = parse_sources(sources_text, year);
     let mut claims: Vec<Proposed> = Vec::new();
     let mut last_actor: Option<String> = None;
-    let date = first_date(&body, year);
+    // Sentence by sentence, so no text is held as tokens whole.
+    let sentences = sentences(&body);
+    let date = sentences.iter().find_map(|s| first_date(s, year));
     let item_year: Option<i32> = date.as_ref().and_then(|(from, _)| from.get(..4)?.parse().ok());
-    for sentence in sentences(&body) {
+    for sentence in sentences {
         if claims.len() > MAX_PROPOSALS {
             break;
         }
